@@ -1,0 +1,1 @@
+"""Gradient Explorer: an interactive explanation of vanishing and exploding gradients."""

@@ -1,0 +1,107 @@
+"""Seeded random matrices and rescaling to a target norm or spectral radius.
+
+Every random quantity in Gradient Explorer comes from an explicit integer
+seed, so two viewers of the same link see the same numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+__all__ = [
+    "MAX_RANDOM_SIZE",
+    "gaussian_matrix",
+    "orthogonal_matrix",
+    "scale_to_spectral_norm",
+    "scale_to_spectral_radius",
+    "spectral_norm",
+    "spectral_radius",
+]
+
+MAX_RANDOM_SIZE = 1024
+"""Largest ``n`` the random constructors accept (memory and time cap)."""
+
+
+def _check_size(n: int) -> int:
+    if isinstance(n, bool) or int(n) != n:
+        raise ValueError(f"n must be an integer, got {n!r}")
+    n = int(n)
+    if not 1 <= n <= MAX_RANDOM_SIZE:
+        raise ValueError(f"n must be in [1, {MAX_RANDOM_SIZE}], got {n}")
+    return n
+
+
+def gaussian_matrix(n: int, gain: float = 1.0, seed: int = 0) -> np.ndarray:
+    """Return an ``n x n`` matrix with i.i.d. entries ``N(0, gain^2 / n)``.
+
+    Notes
+    -----
+    With this scaling the eigenvalues fill the disc of radius ``gain``
+    as ``n`` grows (Girko's circular law), and ``||W||_2 -> 2 gain``.
+
+    Examples
+    --------
+    >>> gaussian_matrix(3, seed=1).shape
+    (3, 3)
+    """
+    n = _check_size(n)
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((n, n)) * (float(gain) / np.sqrt(n))
+
+
+def orthogonal_matrix(n: int, seed: int = 0) -> np.ndarray:
+    """Return a Haar-random ``n x n`` orthogonal matrix (``scipy.stats.ortho_group``).
+
+    Examples
+    --------
+    >>> Q = orthogonal_matrix(4, seed=2)
+    >>> bool(np.allclose(Q @ Q.T, np.eye(4)))
+    True
+    """
+    n = _check_size(n)
+    if n == 1:
+        return np.ones((1, 1))
+    return stats.ortho_group.rvs(n, random_state=np.random.default_rng(seed))
+
+
+def spectral_norm(W: np.ndarray) -> float:
+    """Largest singular value ``sigma_max(W) = ||W||_2``."""
+    return float(np.linalg.norm(np.asarray(W, dtype=float), 2))
+
+
+def spectral_radius(W: np.ndarray) -> float:
+    """Largest eigenvalue magnitude ``rho(W) = max |lambda_i|``."""
+    return float(np.max(np.abs(np.linalg.eigvals(np.asarray(W, dtype=float)))))
+
+
+def scale_to_spectral_norm(W: np.ndarray, target: float) -> np.ndarray:
+    """Rescale ``W`` so that ``||W||_2 = target``.
+
+    Raises
+    ------
+    ValueError
+        If ``W`` is zero (it cannot be rescaled) or ``target < 0``.
+    """
+    if target < 0:
+        raise ValueError(f"target must be >= 0, got {target!r}")
+    s = spectral_norm(W)
+    if s == 0:
+        raise ValueError("W is the zero matrix; it has no scale to adjust")
+    return np.asarray(W, dtype=float) * (target / s)
+
+
+def scale_to_spectral_radius(W: np.ndarray, target: float) -> np.ndarray:
+    """Rescale ``W`` so that ``rho(W) = target``.
+
+    Raises
+    ------
+    ValueError
+        If ``W`` is nilpotent (spectral radius 0) or ``target < 0``.
+    """
+    if target < 0:
+        raise ValueError(f"target must be >= 0, got {target!r}")
+    r = spectral_radius(W)
+    if r <= 1e-300:
+        raise ValueError("W has spectral radius 0 (nilpotent); it cannot be scaled to a radius")
+    return np.asarray(W, dtype=float) * (target / r)
