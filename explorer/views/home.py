@@ -1,0 +1,55 @@
+"""Overview: the vanishing/exploding-gradient problem on one screen."""
+
+import streamlit as st
+
+from explorer import sim
+from explorer.site import PAGES, SECTIONS
+
+st.title("Gradient Explorer")
+st.markdown(
+    "Training a network means sending an error signal backwards through it. On the way, the signal is "
+    "multiplied by one Jacobian matrix per layer, or per time step in a recurrent network. "
+    "Multiply by something a little smaller than one fifty times and almost nothing is left; "
+    "a little larger and the signal blows up. That is the whole problem, and every page here lets you "
+    "**see it happen and check the numbers**."
+)
+
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader("The one equation")
+    st.latex(r"\frac{\partial x_t}{\partial x_k}=\prod_{j=k+1}^{t} W_{\mathrm{rec}}\,"
+             r"\operatorname{diag}\!\bigl(\sigma'(x_{j-1})\bigr)")
+    st.latex(r"\Bigl\|\frac{\partial x_t}{\partial x_k}\Bigr\|_2\le\bigl(\|W_{\mathrm{rec}}\|_2\,\gamma\bigr)^{t-k},"
+             r"\qquad \gamma=\sup|\sigma'|")
+    st.markdown(
+        "The product has **t − k factors**, the same matrix each time. If every factor shrinks vectors "
+        "(‖W‖·γ < 1) the product must vanish exponentially (Pascanu, Mikolov & Bengio, 2013). "
+        "If factors stretch, it can explode. With a linear map the eigenvalues of W decide: "
+        "W^t = V diag(λ)^t V⁻¹ (Goodfellow, Bengio & Courville, *Deep Learning*, §8.2.5)."
+    )
+with right:
+    st.subheader("A number to start with")
+    act = sim.activation("sigmoid")
+    depth = sim.layers_to_reach(act.gamma, 1e-6)
+    st.metric("Sigmoid layers until the best case is below 10⁻⁶", f"{depth}",
+              help="γ = 1/4 for the sigmoid, and 0.25^10 ≈ 9.5e-7.")
+    st.markdown(
+        f"The sigmoid's slope never exceeds γ = {act.gamma:g}. Even if every unit sat at its steepest point "
+        f"and every weight matrix had norm 1, ten layers would already scale the gradient by {act.gamma**10:.1e}."
+    )
+
+st.subheader("Pages")
+for section in SECTIONS:
+    specs = [p for p in PAGES if p.section == section]
+    if not specs:
+        continue
+    st.markdown(f"**{section}**")
+    for p in specs:
+        st.page_link(p.path, label=f"{p.title}: {p.blurb}", icon=p.icon)
+
+st.caption(
+    "Every control is stored in the address bar: copy it to share the exact view. "
+    "Sources: Pascanu, Mikolov & Bengio (2013), *On the difficulty of training recurrent neural networks*; "
+    "Goodfellow, Bengio & Courville (2016), *Deep Learning*, §8.2.5 and §10.11; "
+    "Nielsen, *Neural Networks and Deep Learning*, ch. 5."
+)

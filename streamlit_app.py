@@ -1,0 +1,20 @@
+"""Gradient Explorer: router only."""
+
+import streamlit as st
+
+from explorer.site import HOME, PAGES, SECTIONS
+
+st.set_page_config(
+    page_title="Gradient Explorer",
+    page_icon=":material/ssid_chart:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+navigation = {"": [st.Page(HOME.path, title=HOME.title, icon=HOME.icon, default=True)]}
+for section in SECTIONS:
+    pages = [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path) for p in PAGES if p.section == section]
+    if pages:
+        navigation[section] = pages
+
+st.navigation(navigation).run()

@@ -1,0 +1,53 @@
+"""Shared fixtures: paths, and reading chart data out of AppTest protos."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "streamlit_app.py")
+
+
+def chart_tables(element) -> list[pa.Table]:
+    """All datasets of a ``vega_lite_chart`` element, decoded from Arrow IPC."""
+    proto = element.proto
+    blobs = [d.data.data for d in proto.datasets]
+    if proto.HasField("data") and proto.data.data:
+        blobs.append(proto.data.data)
+    return [pa.ipc.open_stream(io.BytesIO(b)).read_all() for b in blobs]
+
+
+def chart_spec(element) -> dict:
+    return json.loads(element.proto.spec)
+
+
+def numeric_columns(table: pa.Table) -> dict[str, np.ndarray]:
+    out = {}
+    for name in table.column_names:
+        col = table.column(name)
+        if pa.types.is_floating(col.type) or pa.types.is_integer(col.type):
+            out[name] = col.to_numpy(zero_copy_only=False).astype(float)
+    return out
+
+
+def assert_charts_finite(at) -> int:
+    """Every number in every chart on the page is finite; returns the chart count."""
+    charts = at.get("vega_lite_chart")
+    for i, el in enumerate(charts):
+        tables = chart_tables(el)
+        assert tables, f"chart {i} carries no data"
+        for t in tables:
+            for name, values in numeric_columns(t).items():
+                assert np.all(np.isfinite(values)), f"chart {i} column {name!r} has NaN/inf"
+    return len(charts)
+
+
+@pytest.fixture
+def app_path() -> str:
+    return APP
