@@ -17,6 +17,8 @@ class PageSpec:
     section: str
     url_path: str
     blurb: str
+    prefix: str = ""
+    """Key prefix of the page's URL-bound controls (see :class:`explorer.ui.Controls`)."""
 
 
 HOME = PageSpec(
@@ -29,6 +31,7 @@ PAGES: tuple[PageSpec, ...] = (
         "explorer/views/activations.py", "Activation derivatives", ":material/show_chart:", "Gradients",
         "activations",
         "Sigmoid, tanh, ReLU, GELU: how much of the gradient each unit passes back, and how that compounds.",
+        prefix="act",
     ),
 )
 

@@ -20,13 +20,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import threading
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import altair as alt
 import streamlit as st
 from streamlit import dataframe_util
+
+from explorer.scenarios import Scenario
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,28 +41,6 @@ def cached(fn: F) -> F:
     The bound keeps memory flat when 100 students each try their own settings.
     """
     return st.cache_data(max_entries=128, show_spinner=False)(fn)  # type: ignore[return-value]
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """A named configuration of a page's controls.
-
-    Attributes
-    ----------
-    key : str
-        Value used in the URL.
-    label : str
-        Text shown in the picker.
-    note : str
-        One-sentence teaching point shown under the picker.
-    values : mapping
-        Control name (without the page prefix) -> value.
-    """
-
-    key: str
-    label: str
-    note: str
-    values: Mapping[str, Any] = field(default_factory=dict)
 
 
 class Controls:
@@ -102,26 +81,52 @@ class Controls:
         requested = st.query_params.get(self.scenario_key)
         if requested in self.scenarios:
             self._write_scenario(requested)
+            st.session_state[self.scenario_key] = requested
+        elif requested == CUSTOM:
+            st.session_state[self.scenario_key] = CUSTOM
+        elif requested is not None:
+            del st.query_params[self.scenario_key]
+
+    def _set_url_scenario(self, value: str) -> None:
+        # The picker is bound by hand rather than with bind="query-params": a bound
+        # selectbox writes its display label into the URL, and a short key reads better
+        # in a slide. The default scenario is left out to keep plain links plain.
+        if value == next(iter(self.scenarios), None):
+            st.query_params.pop(self.scenario_key, None)
+        else:
+            st.query_params[self.scenario_key] = value
 
     def _on_scenario(self) -> None:
-        self._write_scenario(st.session_state[self.scenario_key])
+        chosen = st.session_state[self.scenario_key]
+        self._write_scenario(chosen)
+        self._set_url_scenario(chosen)
 
     def _on_touch(self) -> None:
-        if self.scenarios:
-            st.session_state[self.scenario_key] = CUSTOM
+        if not self.scenarios:
+            return
+        st.session_state[self.scenario_key] = CUSTOM
+        self._set_url_scenario(CUSTOM)
+        # Values applied from a scenario link on arrival are not in the URL yet
+        # (Streamlit syncs programmatic values only for widgets that already
+        # exist). Re-assigning every control now writes each non-default value
+        # into the address bar, so a "custom" link still reproduces the view.
+        for name in self.defaults:
+            key = self.key(name)
+            if key in st.session_state:
+                st.session_state[key] = st.session_state[key]
 
     def scenario_picker(self, label: str = "Scenario") -> Scenario | None:
         """Selectbox of scenarios plus "Custom"; returns the active one (None for custom)."""
         options = [*self.scenarios, CUSTOM]
         names = {k: s.label for k, s in self.scenarios.items()} | {CUSTOM: "Custom (your own settings)"}
+        if st.session_state.get(self.scenario_key) not in options:
+            st.session_state[self.scenario_key] = options[0]
         chosen = st.selectbox(
             label,
             options,
-            index=0,
             key=self.scenario_key,
             format_func=names.__getitem__,
             on_change=self._on_scenario,
-            bind="query-params",
             help="Each scenario sets the controls below to make one point. Change any control to explore.",
         )
         scenario = self.scenarios.get(chosen)

@@ -129,7 +129,7 @@ def saturation_strip(
                      alt.Tooltip("end:Q", format=".2f"), alt.Tooltip("width:Q", title="length", format=".2f")],
         )
     )
-    return configure(base_properties(chart, height=40 + 26 * len(names)))
+    return configure(base_properties(chart, height=30 + 34 * len(names)))
 
 
 def histogram_frame(hists: Mapping[str, DerivativeHistogram]) -> pd.DataFrame:
@@ -204,7 +204,7 @@ def depth_chart(factors: Mapping[str, DepthFactors], threshold: float) -> alt.La
         .mark_line(strokeWidth=2.5)
         .encode(
             x=alt.X("depth:Q", title="depth L (layers or time steps)"),
-            y=alt.Y("log10_factor:Q", axis=log10_axis("product of derivative factors (log scale)")),
+            y=alt.Y("log10_factor:Q", axis=log10_axis("product of factors (log scale)")),
             color=_color(names),
             strokeDash=alt.StrokeDash(
                 "quantity:N", title="Factor",

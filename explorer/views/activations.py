@@ -6,34 +6,9 @@ import streamlit as st
 from explorer import sim, ui
 from explorer.charts import activations as charts
 from explorer.charts.common import ACTIVATION_LABELS
+from explorer.scenarios import ACTIVATION_SCENARIOS
 
 THRESHOLD = 1e-6
-
-SCENARIOS = [
-    ui.Scenario("classic", "Sigmoid, tanh and ReLU side by side",
-                "The three classic activations with standard-normal pre-activations.",
-                {"show": ["sigmoid", "tanh", "relu"], "slope": 0.1, "xmax": 6.0, "thr": 0.1,
-                 "mu": 0.0, "s": 1.0, "depth": 50}),
-    ui.Scenario("sigmoid_deep", "A deep sigmoid stack",
-                "Even at its steepest point the sigmoid passes on only a quarter of the gradient.",
-                {"show": ["sigmoid"], "slope": 0.1, "xmax": 6.0, "thr": 0.1, "mu": 0.0, "s": 1.0, "depth": 100}),
-    ui.Scenario("saturated", "Saturated units (wide pre-activations)",
-                "With std 4 most inputs land on the flat tails, where the derivative is almost zero.",
-                {"show": ["sigmoid", "tanh"], "slope": 0.1, "xmax": 10.0, "thr": 0.1,
-                 "mu": 0.0, "s": 4.0, "depth": 50}),
-    ui.Scenario("shifted", "Pre-activations drifted to +3",
-                "A shifted input saturates sigmoid and tanh but keeps ReLU fully open.",
-                {"show": ["sigmoid", "tanh", "relu"], "slope": 0.1, "xmax": 6.0, "thr": 0.1,
-                 "mu": 3.0, "s": 1.0, "depth": 50}),
-    ui.Scenario("gelu", "GELU's slope exceeds one",
-                "GELU overshoots 1 just right of the origin, so its worst-case bound grows with depth.",
-                {"show": ["gelu", "relu", "identity"], "slope": 0.1, "xmax": 4.0, "thr": 0.1,
-                 "mu": 0.0, "s": 1.0, "depth": 50}),
-    ui.Scenario("leaky", "Dead ReLUs and the leaky fix",
-                "With inputs centred at -1, most ReLUs pass nothing back; a leaky slope keeps a floor.",
-                {"show": ["relu", "leaky_relu"], "slope": 0.1, "xmax": 6.0, "thr": 0.1,
-                 "mu": -1.0, "s": 1.0, "depth": 50}),
-]
 
 
 def _acts(names: tuple[str, ...], slope: float):
@@ -101,17 +76,19 @@ ui.page_header(
     "Where f′ is small the signal shrinks; stacked over many layers (or time steps) the shrinking compounds. "
     "This page measures f′ for the common activations and shows how fast the product decays.",
 )
-c = ui.Controls("act", SCENARIOS)
-c.scenario_picker()
+c = ui.Controls("act", ACTIVATION_SCENARIOS)
+top = st.columns([2, 3, 1], gap="medium", vertical_alignment="top")
+with top[0]:
+    c.scenario_picker()
 names = c.multiselect("show", "Activations", sim.ACTIVATIONS, ["sigmoid", "tanh", "relu"],
-                      format_func=ACTIVATION_LABELS.__getitem__, max_selections=6,
+                      format_func=ACTIVATION_LABELS.__getitem__, max_selections=6, container=top[1],
                       help="Each activation keeps its colour on every page.")
 names = tuple(n for n in sim.ACTIVATIONS if n in names)
-slope = c.slider("slope", "Leaky ReLU negative slope", 0.0, 0.5, 0.1, 0.01,
+slope = c.slider("slope", "Leaky ReLU slope", 0.0, 0.5, 0.1, 0.01, container=top[2],
                  help="Used only by Leaky ReLU: f(x) = slope·x for x < 0.")
 acts = _acts(names, slope)
 
-st.header("f and f′ with their largest slope γ", divider=False)
+st.subheader("f and f′, with their largest slope γ")
 left, right = st.columns([1, 3], gap="large")
 xmax = c.slider("xmax", "x range ±", 1.0, 20.0, 6.0, 0.5, container=left)
 thr = c.slider("thr", "Saturation threshold on |f′|", 0.01, 0.5, 0.1, 0.01, container=left,
@@ -126,7 +103,7 @@ with right:
         for a in acts:
             st.latex(rf"\text{{{a.label}}}:\quad {a.formula},\qquad \gamma={a.gamma:.6g}")
 
-st.header("What a Gaussian pre-activation sees")
+st.subheader("What a Gaussian pre-activation sees")
 left, right = st.columns([1, 3], gap="large")
 mu = c.slider("mu", "Mean μ of z", -5.0, 5.0, 0.0, 0.1, container=left)
 s = c.slider("s", "Std s of z", 0.05, 10.0, 1.0, 0.05, container=left)
@@ -149,7 +126,7 @@ with right:
         hide_index=True, width="stretch",
     )
 
-st.header("Compounding over depth")
+st.subheader("Compounding over depth")
 left, right = st.columns([1, 3], gap="large")
 depth = c.slider("depth", "Depth L", 5, 500, 50, 5, container=left)
 factors = _depth(names, slope, mu, s, depth)
@@ -158,10 +135,11 @@ with right:
     ui.figure_caption("Dashed: the worst case γ^L. Solid: the expected product E[f′]^L for independent layers. "
                       "Dotted: the RMS factor that sets gradient size in a random network. The black line is 10^-6.")
 
-st.header("tanh is a rescaled sigmoid")
+st.subheader("tanh is a rescaled sigmoid")
 rel = sim.tanh_sigmoid_relation(_grid(xmax))
 left, right = st.columns([2, 3], gap="large")
-left.latex(r"\tanh(x) = 2\,\sigma(2x) - 1 \;\Rightarrow\; \tanh'(x) = 4\,\sigma'(2x)")
+left.latex(r"\tanh(x) = 2\,\sigma(2x) - 1")
+left.latex(r"\Rightarrow\quad \tanh'(x) = 4\,\sigma'(2x)")
 left.markdown(
     f"On this grid the two sides differ by at most **{rel.max_abs_error:.1e}** and the derivatives by "
     f"**{rel.max_abs_error_derivative:.1e}**: rounding error. So tanh has γ = 4 · ¼ = 1 and is centred on 0, "
@@ -174,7 +152,7 @@ parts = []
 for n in names:
     f = factors[n]
     parts.append(
-        f"{ACTIVATION_LABELS[n]}: γ = {f.gamma:.3g} reaches 10^-6 after {_layers(f.layers_gamma)}, "
+        f"{ACTIVATION_LABELS[n]}: γ = {f.gamma:.3g} reaches 10⁻⁶ after {_layers(f.layers_gamma)}, "
         f"E[f′] = {f.mean_factor:.3g} after {_layers(f.layers_mean)}"
     )
 fastest = min(names, key=lambda n: factors[n].mean_factor)

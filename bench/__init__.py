@@ -1,0 +1,1 @@
+"""Benchmarks for Gradient Explorer (``python -m bench``). Ratios, never wall-clock assertions."""

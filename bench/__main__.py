@@ -1,0 +1,97 @@
+"""``python -m bench``: rerun cost of every page against an empty page, plus maths kernels.
+
+Every number is a ratio taken within one run on one machine, so a loaded or
+slow machine shifts both sides alike. Targets:
+
+* every page's script rerun at default settings <= 30x an empty page's;
+* the Jacobian-norm profile (n = 256, T = 1000) <= 3x the time of T plain
+  n x n matrix products (see ``bench/jacobian.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from explorer.site import PAGES  # noqa: E402
+
+PAGE_TARGET = 30.0
+EMPTY_PAGE = "import streamlit as st\nst.title('Empty')\n"
+
+
+def _median_rerun(at: AppTest, repeats: int) -> float:
+    at.run()  # warm-up: imports, caches
+    at.run()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - t0)
+        if at.exception:
+            raise RuntimeError(f"page raised: {[e.value for e in at.exception]}")
+    return statistics.median(times)
+
+
+def bench_pages(repeats: int) -> list[dict]:
+    empty = _median_rerun(AppTest.from_string(EMPTY_PAGE, default_timeout=120), repeats)
+    rows = [{"page": "(empty page)", "median_s": empty, "ratio": 1.0, "target": PAGE_TARGET, "ok": True}]
+    for spec in PAGES:
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+        at.switch_page(spec.path)
+        t = _median_rerun(at, repeats)
+        ratio = t / empty
+        rows.append({"page": spec.title, "median_s": t, "ratio": ratio, "target": PAGE_TARGET,
+                     "ok": ratio <= PAGE_TARGET})
+    return rows
+
+
+def bench_kernels() -> list[dict]:
+    rows = []
+    try:
+        from bench.jacobian import run_jacobian_bench
+    except ImportError:
+        return rows
+    r = run_jacobian_bench()
+    rows.append({"kernel": "jacobian_log_norms n=256 T=1000", **r})
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7, help="timed reruns per page (>= 5)")
+    parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    parser.add_argument("--skip-kernels", action="store_true", help="only the page reruns")
+    args = parser.parse_args(argv)
+    repeats = max(5, args.repeats)
+
+    pages = bench_pages(repeats)
+    print(f"Page rerun at default settings (median of {repeats} after warm-up), vs an empty page")
+    print(f"{'page':32s} {'median ms':>10s} {'ratio':>7s} {'target':>7s}")
+    for r in pages:
+        print(f"{r['page']:32s} {1e3 * r['median_s']:10.1f} {r['ratio']:7.1f} {r['target']:7.0f}"
+              f"  {'ok' if r['ok'] else 'OVER'}")
+
+    kernels = [] if args.skip_kernels else bench_kernels()
+    for k in kernels:
+        print()
+        print(k["kernel"])
+        for key, value in k.items():
+            if key != "kernel":
+                print(f"  {key:28s} {value:.4g}" if isinstance(value, float) else f"  {key:28s} {value}")
+
+    if args.json:
+        args.json.write_text(json.dumps({"pages": pages, "kernels": kernels}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

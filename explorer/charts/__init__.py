@@ -1,0 +1,1 @@
+"""Altair chart builders: arrays in, charts out; no Streamlit."""

@@ -1,0 +1,79 @@
+"""Named scenarios (presets) for every page: plain data, importable without Streamlit.
+
+Each page's first scenario is its default view, and its values equal the
+controls' defaults; the test-suite checks that, and that every scenario runs.
+Keys are the control names without the page prefix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named configuration of a page's controls.
+
+    Attributes
+    ----------
+    key : str
+        Value used in the URL.
+    label : str
+        Text shown in the picker.
+    note : str
+        One-sentence teaching point shown under the picker.
+    values : mapping
+        Control name (without the page prefix) -> value.
+    """
+
+    key: str
+    label: str
+    note: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+ACTIVATION_SCENARIOS = (
+    Scenario(
+        "classic",
+        "Sigmoid, tanh and ReLU side by side",
+        "The three classic activations with standard-normal pre-activations.",
+        {"show": ["sigmoid", "tanh", "relu"], "slope": 0.1, "xmax": 6.0, "thr": 0.1, "mu": 0.0, "s": 1.0, "depth": 50},
+    ),
+    Scenario(
+        "sigmoid_deep",
+        "A deep sigmoid stack",
+        "Even at its steepest point the sigmoid passes on only a quarter of the gradient.",
+        {"show": ["sigmoid"], "slope": 0.1, "xmax": 6.0, "thr": 0.1, "mu": 0.0, "s": 1.0, "depth": 100},
+    ),
+    Scenario(
+        "saturated",
+        "Saturated units (wide pre-activations)",
+        "With std 4 most inputs land on the flat tails, where the derivative is almost zero.",
+        {"show": ["sigmoid", "tanh"], "slope": 0.1, "xmax": 10.0, "thr": 0.1, "mu": 0.0, "s": 4.0, "depth": 50},
+    ),
+    Scenario(
+        "shifted",
+        "Pre-activations drifted to +3",
+        "A shifted input saturates sigmoid and tanh but keeps ReLU fully open.",
+        {"show": ["sigmoid", "tanh", "relu"], "slope": 0.1, "xmax": 6.0, "thr": 0.1, "mu": 3.0, "s": 1.0, "depth": 50},
+    ),
+    Scenario(
+        "gelu",
+        "GELU's slope exceeds one",
+        "GELU overshoots 1 just right of the origin, so its worst-case bound grows with depth.",
+        {"show": ["gelu", "relu", "identity"], "slope": 0.1, "xmax": 4.0, "thr": 0.1, "mu": 0.0, "s": 1.0, "depth": 50},
+    ),
+    Scenario(
+        "leaky",
+        "Dead ReLUs and the leaky fix",
+        "With inputs centred at -1, most ReLUs pass nothing back; a leaky slope keeps a floor.",
+        {"show": ["relu", "leaky_relu"], "slope": 0.1, "xmax": 6.0, "thr": 0.1, "mu": -1.0, "s": 1.0, "depth": 50},
+    ),
+)
+
+SCENARIOS_BY_PAGE: dict[str, tuple[Scenario, ...]] = {
+    "act": ACTIVATION_SCENARIOS,
+}
+"""Page prefix (see :mod:`explorer.site`) -> its scenarios, first is the default."""

@@ -1,0 +1,1 @@
+"""One thin Streamlit module per page."""
