@@ -14,6 +14,7 @@ evaluated at ``x = +-1000`` (or ``+-1e300``) without a floating-point warning.
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from collections.abc import Callable
@@ -292,7 +293,7 @@ def derivative_moments(
         c = min(1.0, 10.0 / std)
         cuts = (-math.inf, u0 - c, u0, u0 + c, math.inf)
         total = 0.0
-        for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
+        for lo, hi in itertools.pairwise(cuts):
             with warnings.catch_warnings():
                 # QUADPACK flags "roundoff" on GELU with std >~ 100, where the answer is
                 # still right to ~1e-14 (tests check the closed form of E[GELU'] there).
