@@ -7,6 +7,7 @@ the home page links to each entry, so adding a page is one line here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,27 @@ HOME = PageSpec(
     "What vanishing and exploding gradients are, and where to look.",
 )
 
-PAGES: tuple[PageSpec, ...] = (
+_ROOT = Path(__file__).resolve().parent.parent
+
+_ALL_PAGES: tuple[PageSpec, ...] = (
+    PageSpec(
+        "explorer/views/power.py", "Power method on Wᵗ", ":material/rotate_right:", "Linear algebra",
+        "power-method",
+        "Multiply by W again and again: the direction locks onto the top eigenvector, at rate |λ₂/λ₁|.",
+        prefix="pm",
+    ),
+    PageSpec(
+        "explorer/views/spectra.py", "Eigenvalues: explode or decay", ":material/blur_circular:", "Linear algebra",
+        "eigenvalues",
+        "|λ| > 1 explodes, |λ| < 1 vanishes — and where non-normal matrices and Jordan blocks break that story.",
+        prefix="eig",
+    ),
+    PageSpec(
+        "explorer/views/jacobian.py", "Jacobian product bound", ":material/link:", "Gradients",
+        "jacobian-bound",
+        "Pascanu's bound ‖∂xₜ/∂xₖ‖ ≤ ηᵗ⁻ᵏ against measured RNN Jacobians, and its feedforward twin across layers.",
+        prefix="jac",
+    ),
     PageSpec(
         "explorer/views/activations.py", "Activation derivatives", ":material/show_chart:", "Gradients",
         "activations",
@@ -34,5 +55,8 @@ PAGES: tuple[PageSpec, ...] = (
         prefix="act",
     ),
 )
+
+PAGES: tuple[PageSpec, ...] = tuple(p for p in _ALL_PAGES if (_ROOT / p.path).is_file())
+"""Pages that exist in this checkout, in navigation order."""
 
 SECTIONS: tuple[str, ...] = ("Linear algebra", "Gradients")

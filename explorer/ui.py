@@ -17,6 +17,7 @@ state from one page can never leak into another page's widgets.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import threading
@@ -144,8 +145,20 @@ class Controls:
             "help": help,
         }
 
+    def _clamp(self, name: str, min_value, max_value) -> None:
+        # A range that depends on another control (t <= steps) can shrink under a
+        # value already held in session state; Streamlit would raise on it.
+        key = self.key(name)
+        current = st.session_state.get(key)
+        if isinstance(current, (int, float)) and not isinstance(current, bool):
+            if current > max_value:
+                st.session_state[key] = max_value
+            elif current < min_value:
+                st.session_state[key] = min_value
+
     def slider(self, name: str, label: str, min_value, max_value, default, step=None,
                *, help: str | None = None, fmt: str | None = None, container=st):
+        self._clamp(name, min_value, max_value)
         value = container.slider(
             label, min_value=min_value, max_value=max_value, value=default, step=step,
             format=fmt, **self._common(name, default, help),
@@ -180,6 +193,7 @@ class Controls:
 
     def number(self, name: str, label: str, min_value, max_value, default, step=None,
                *, help: str | None = None, fmt: str | None = None, container=st):
+        self._clamp(name, min_value, max_value)
         value = container.number_input(
             label, min_value=min_value, max_value=max_value, value=default, step=step,
             format=fmt, **self._common(name, default, help),
@@ -196,6 +210,40 @@ class Controls:
             **self._common(name, default, help),
         )
         return default if value is None else value
+
+
+def heavy(is_heavy: bool, message: str = "Computing…"):
+    """A spinner around work that is slow only at large settings."""
+    return st.spinner(message, show_time=True) if is_heavy else contextlib.nullcontext()
+
+
+def animated_step(
+    controls: Controls, name: str, label: str, max_value: int, default: int,
+    render: Callable[[int], None], *, interval: float = 0.4, help: str | None = None,
+) -> None:
+    """A step slider with a Play toggle; only this fragment reruns while playing.
+
+    The slider is URL-bound like every control. The Play toggle is deliberately
+    not: a shared link should open on a still frame, not a running animation.
+    """
+    play_key = controls.key(f"{name}_play")
+    playing = bool(st.session_state.get(play_key, False))
+
+    @st.fragment(run_every=interval if playing else None)
+    def frame() -> None:
+        key = controls.key(name)
+        now_playing = bool(st.session_state.get(play_key, False))
+        if now_playing != playing:
+            st.rerun()  # switch the fragment's timer on or off
+        if now_playing:
+            current = int(st.session_state.get(key, default))
+            st.session_state[key] = 0 if current >= max_value else current + 1
+        left, right = st.columns([1, 6], vertical_alignment="bottom")
+        left.toggle("Play", key=play_key, help="Step t forward automatically.")
+        t = controls.slider(name, label, 0, max_value, min(default, max_value), 1, container=right, help=help)
+        render(int(min(t, max_value)))
+
+    frame()
 
 
 def page_header(title: str, intro: str) -> None:

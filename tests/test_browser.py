@@ -179,7 +179,7 @@ def test_scenario_link_then_tweak_gives_a_copyable_url(page, server, spec):
 
 
 def test_garbage_deep_link_loads_defaults(page, server):
-    spec = PAGES[0]
+    spec = next(p for p in PAGES if p.prefix == "act")
     page.goto(f"{server}/{spec.url_path}?{spec.prefix}_case=%3Cscript%3E&{spec.prefix}_mu=NaN"
               f"&{spec.prefix}_depth=1e999&{spec.prefix}_show=nope")
     wait_for_app(page, min_charts=1)
