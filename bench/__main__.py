@@ -46,6 +46,7 @@ def bench_pages(repeats: int) -> list[dict]:
     rows = [{"page": "(empty page)", "median_s": empty, "ratio": 1.0, "target": PAGE_TARGET, "ok": True}]
     for spec in PAGES:
         at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+        at.run()  # register the pages with st.navigation first
         at.switch_page(spec.path)
         t = _median_rerun(at, repeats)
         ratio = t / empty

@@ -23,9 +23,14 @@ def load(spec, query: dict | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     for k, v in (query or {}).items():
         at.query_params[k] = v
+    at.run()  # st.navigation must register the pages before switch_page can find them
     at.switch_page(spec.path)
     at.run()
     return at
+
+
+def assert_on_page(at: AppTest, spec) -> None:
+    assert at.title and at.title[0].value == spec.title, "AppTest opened a different page"
 
 
 def assert_healthy(at: AppTest) -> None:
@@ -59,6 +64,7 @@ def test_home_page_links_every_page():
 @pytest.mark.parametrize("spec", PAGES, ids=PAGE_IDS)
 def test_page_loads_with_charts_and_verdict(spec):
     at = load(spec)
+    assert_on_page(at, spec)
     assert_healthy(at)
 
 

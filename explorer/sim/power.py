@@ -36,14 +36,19 @@ __all__ = [
     "ConvergenceSummary",
     "DominantSpectrum",
     "EigenLine",
+    "MeasuredConvergence",
     "PowerTrace",
     "PresetMatrix",
     "convergence_summary",
+    "custom_preset",
+    "direction_turns",
     "dominant_spectrum",
     "eigen_lines",
+    "measure_convergence",
     "power_method",
     "preset_matrix",
     "random_gaussian_preset",
+    "theory_log10_angle",
     "unit_circle_image",
 ]
 
@@ -750,6 +755,15 @@ def eigen_lines(W: np.ndarray) -> tuple[EigenLine, ...]:
     A = _check_matrix(W)
     if A.shape != (2, 2):
         raise ValueError(f"W must be 2 x 2, got shape {A.shape}")
+    # Eigenlines do not depend on scale: work on an exactly rescaled copy so that
+    # entries near 1e300 cannot overflow inside the norms, and scale eigenvalues back.
+    exponent = _pow2_exponent(float(np.max(np.abs(A)))) if np.any(A) else 0
+    A = np.ldexp(A, -exponent)
+    lines = _eigen_lines_scaled(A)
+    return tuple(EigenLine(float(np.ldexp(line.eigenvalue, exponent)), line.direction) for line in lines)
+
+
+def _eigen_lines_scaled(A: np.ndarray) -> tuple[EigenLine, ...]:
     spectrum = dominant_spectrum(A)
     values = spectrum.eigenvalues
     tol = EIGENVALUE_TIE_RTOL * max(float(np.max(np.abs(values))), float(np.linalg.norm(A)))
@@ -966,3 +980,311 @@ def preset_matrix(name: str) -> PresetMatrix:
         W, x0 = _orthogonal_start()
     label, point = _PRESET_SPECS[name]
     return PresetMatrix(name, label, np.array(W, dtype=float), np.array(x0, dtype=float), point)
+
+
+# ---------------------------------------------------------------------------
+# theory against measurement, for the page
+
+
+def custom_preset(W: np.ndarray, seed: int = 0) -> PresetMatrix:
+    """Wrap a reader's own matrix as a :class:`PresetMatrix` with a seeded unit start vector.
+
+    Parameters
+    ----------
+    W : array_like, shape (n, n)
+        Real finite square matrix, ``n <= MAX_POWER_SIZE``.
+    seed : int
+        Seed of the start vector: ``x0`` is a standard normal vector drawn from
+        ``numpy.random.default_rng([seed, 1])`` and normalised (the same stream
+        :func:`random_gaussian_preset` uses for its start vector).
+
+    Returns
+    -------
+    PresetMatrix
+        ``name = "custom"``; a fresh copy of ``W``.
+
+    Raises
+    ------
+    ValueError
+        If ``W`` is not a finite real square matrix within the size cap.
+
+    Notes
+    -----
+    A random start vector has a non-zero component along every eigenvector
+    with probability one, which is the assumption behind the power method
+    (Golub & Van Loan, *Matrix Computations*, §7.3.1).
+
+    Examples
+    --------
+    >>> p = custom_preset([[1.0, 2.0], [3.0, 4.0]], seed=5)
+    >>> p.name, p.W.shape, round(float(np.linalg.norm(p.x0)), 6)
+    ('custom', (2, 2), 1.0)
+    """
+    A = _check_matrix(W).copy()
+    n = A.shape[0]
+    x0 = np.random.default_rng([int(seed), 1]).standard_normal(n)
+    x0 /= np.linalg.norm(x0)
+    return PresetMatrix(
+        "custom", f"Your matrix (n = {n})", A, x0,
+        "Your own matrix: the spectrum below predicts how fast the direction settles, and the charts check it.",
+    )
+
+
+def theory_log10_angle(trace: PowerTrace) -> np.ndarray:
+    """Predicted ``log10`` of the angle between ``x_t`` and the dominant eigenspace.
+
+    Parameters
+    ----------
+    trace : PowerTrace
+        From :func:`power_method`; only ``angle[0]`` and the spectrum are used.
+
+    Returns
+    -------
+    ndarray, shape (steps+1,)
+        ``log10`` of the predicted angle in radians, started at the measured
+        initial angle ``theta_0``: ``-inf`` where the prediction is exactly 0,
+        NaN throughout when the angle itself is undefined (no unique dominant
+        eigenvalue, or ``x0 = 0``).
+
+    Notes
+    -----
+    Geometric case (``kind`` ``"simple"`` or ``"repeated"``):
+    ``theta_t = theta_0 * rate^t`` with ``rate = |lambda_2 / lambda_1|``
+    (beyond a repeated cluster, the next magnitude). Writing
+    ``x0 = sum_i c_i v_i``, every non-dominant component shrinks relative to
+    the dominant one by at least ``rate`` per step (Goodfellow et al.,
+    *Deep Learning*, §8.2.5; Golub & Van Loan, *Matrix Computations*, §7.3.1),
+    so the slope is exact asymptotically; the offset is a prediction that
+    assumes a healthy component along ``v_1`` and an eigenbasis close to
+    orthogonal. A start almost orthogonal to ``v_1`` (it stalls first) and a
+    non-normal matrix (its early steps differ) depart from it visibly.
+
+    Defective case (a Jordan block): for ``[[lambda, 1], [0, lambda]]`` and
+    ``x0 = (a, b)``, ``x_t = lambda^(t-1) (lambda a + t b, lambda b)``, so
+    ``tan theta_t = 1 / |cot theta_0 + t / lambda|``; the line drawn is
+    ``arctan(1 / (cot theta_0 + t / |lambda_1|))``, exact when the signs
+    agree and the ``1/t`` law in general.
+
+    Everything is evaluated in log domain: ``rate^t`` for ``t = 10^4`` never underflows.
+
+    Examples
+    --------
+    >>> tr = power_method([[3.0, 0.0], [0.0, 1.0]], [1.0, 1.0], 3)
+    >>> [round(float(v), 4) for v in 10 ** theory_log10_angle(tr)]
+    [0.7854, 0.2618, 0.0873, 0.0291]
+    >>> tr = power_method([[1.0, 1.0], [0.0, 1.0]], [0.0, 1.0], 4)
+    >>> [round(float(v), 4) for v in 10 ** theory_log10_angle(tr)]
+    [1.5708, 0.7854, 0.4636, 0.3218, 0.245]
+    """
+    steps = trace.steps
+    out = np.full(steps + 1, np.nan)
+    theta0 = float(trace.angle[0])
+    spectrum = trace.spectrum
+    if not spectrum.has_unique_dominant or not np.isfinite(theta0):
+        return out
+    t = np.arange(steps + 1, dtype=float)
+    with np.errstate(divide="ignore"):
+        if spectrum.kind != "defective":
+            rate = float(spectrum.rate)
+            log10_rate = np.log10(rate) if rate > 0 else -np.inf
+            out = np.log10(theta0) + np.where(t == 0, 0.0, np.maximum(t, 1.0) * log10_rate)
+            return out
+        # tan(theta0) in log domain; sin(theta0) = 0 gives -inf (already on the eigenvector)
+        ln_tan0 = float(np.log(np.sin(theta0)) - np.log(np.cos(theta0)))
+        ln_tan = -np.logaddexp(-ln_tan0, np.log(t) - float(np.log(abs(spectrum.dominant_eigenvalue))))
+    log10_tan = ln_tan / np.log(10.0)
+    # arctan(y) = y to 16 digits for y < 1e-8; above that evaluate arctan directly
+    small = log10_tan < -8.0
+    out[small] = log10_tan[small]
+    big = ~small
+    out[big] = np.log10(np.arctan(10.0 ** log10_tan[big]))
+    return out
+
+
+def direction_turns(trace: PowerTrace) -> np.ndarray:
+    """Angle in degrees by which the direction turns in each step.
+
+    Parameters
+    ----------
+    trace : PowerTrace
+
+    Returns
+    -------
+    ndarray, shape (steps+1,)
+        ``turn[t]`` is the angle in ``[0, 180]`` between the unit vectors
+        ``x_{t-1} / ||x_{t-1}||`` and ``x_t / ||x_t||``; ``turn[0]`` is NaN, and
+        so is every step touching a zero iterate.
+
+    Notes
+    -----
+    Once the power method has converged the turn is 0 (or 180 for a negative
+    ``lambda_1``, whose iterate flips sign each step). For a rotation-scaling
+    ``r R(theta)`` it is exactly ``theta``: a complex dominant pair
+    ``r e^{+-i theta}`` keeps the direction turning forever. Computed as
+    ``atan2(|rejection|, projection)``, accurate for small turns.
+
+    Examples
+    --------
+    >>> c, s = np.cos(np.pi / 6), np.sin(np.pi / 6)
+    >>> tr = power_method([[c, -s], [s, c]], [1.0, 0.0], 3)
+    >>> [round(float(v), 6) for v in direction_turns(tr)[1:]]
+    [30.0, 30.0, 30.0]
+    """
+    d = trace.direction
+    turn = np.full(d.shape[0], np.nan)
+    for start in range(1, d.shape[0], _ANGLE_BLOCK_ROWS):
+        cur = d[start : start + _ANGLE_BLOCK_ROWS]
+        prev = d[start - 1 : start - 1 + len(cur)]
+        along = np.sum(cur * prev, axis=1)
+        across = np.linalg.norm(cur - along[:, None] * prev, axis=1)
+        turn[start : start + len(cur)] = np.degrees(np.arctan2(across, along))
+    return turn
+
+
+@dataclass(frozen=True)
+class MeasuredConvergence:
+    """What a :class:`PowerTrace` actually did, to set beside :class:`ConvergenceSummary`.
+
+    Attributes
+    ----------
+    digits_per_step : float
+        Least-squares slope of ``-log10(angle)`` against ``t`` over the fitted
+        window; NaN if the angle is undefined or too few points qualify.
+    fit_first, fit_last : int
+        First and last step of the fitted window (``-1`` if no fit).
+    steps_to_digits : float
+        First ``t`` with ``log10 angle_t <= log10 angle_0 - digits``: ``0`` if
+        ``angle_0 = 0``, ``inf`` if not reached within the run, NaN if the angle is undefined.
+    digits : float
+        The target used for ``steps_to_digits``.
+    log10_growth_per_step : float
+        Mean slope of ``log10 ||x_t||`` over the second half of the run (NaN if
+        fewer than 2 steps or the iterate reached 0).
+    mean_turn_deg : float
+        Mean of :func:`direction_turns` over the second half of the run (NaN if undefined).
+    rayleigh_low, rayleigh_high : float
+        Smallest and largest Rayleigh quotient over the second half of the run.
+    final_angle : float
+        ``angle[-1]`` in radians (NaN if undefined).
+    peak_log10_gain : float
+        ``max_t log10(||x_t|| / ||x_0||)``: the largest amplification reached (0 if it never grows).
+    peak_step : int
+        The step where that maximum is reached.
+    """
+
+    digits_per_step: float
+    fit_first: int
+    fit_last: int
+    steps_to_digits: float
+    digits: float
+    log10_growth_per_step: float
+    mean_turn_deg: float
+    rayleigh_low: float
+    rayleigh_high: float
+    final_angle: float
+    peak_log10_gain: float
+    peak_step: int
+
+
+_FIT_UPPER = 0.1
+_FIT_FLOOR = 1e-13
+# The fit uses angles between these: below 0.1 rad tan(theta) ~ theta, so the slope is the
+# asymptotic rate; below ~1e-13 float64 rounding (about 1e-16 per step) takes over.
+
+
+def _fit_window(log10_angle: np.ndarray) -> np.ndarray:
+    """Indices of the geometric stretch of a log10-angle curve (see :func:`measure_convergence`)."""
+    hi, lo = np.log10(_FIT_UPPER), np.log10(_FIT_FLOOR)
+    finite = np.isfinite(log10_angle)
+    below_hi = np.flatnonzero(finite & (log10_angle <= hi))
+    if below_hi.size:
+        start = int(below_hi[0])
+        past = np.flatnonzero(~finite[start:] | (log10_angle[start:] < lo))
+        stop = start + (int(past[0]) if past.size else len(log10_angle) - start)
+        idx = np.arange(start, stop)
+        if idx.size >= 3:
+            return idx
+    half = np.arange(len(log10_angle) // 2, len(log10_angle))
+    return half[finite[half] & (log10_angle[half] >= lo)]
+
+
+def measure_convergence(trace: PowerTrace, *, digits: float = 10.0) -> MeasuredConvergence:
+    """Measured convergence rate, growth, turning and Rayleigh range of a run.
+
+    Parameters
+    ----------
+    trace : PowerTrace
+        From :func:`power_method`.
+    digits : float, keyword-only
+        Target accuracy in decimal digits for ``steps_to_digits`` (positive, finite).
+
+    Returns
+    -------
+    MeasuredConvergence
+
+    Raises
+    ------
+    ValueError
+        If ``digits`` is not positive and finite.
+
+    Notes
+    -----
+    The digits gained per step are fitted where the angle is between ``1e-13``
+    and ``0.1`` rad (the first such stretch): there ``tan theta ~ theta`` and
+    rounding has not yet set the floor, so the slope is the asymptotic rate
+    ``-log10 |lambda_2 / lambda_1|`` that :func:`convergence_summary` predicts
+    (Golub & Van Loan, *Matrix Computations*, §7.3.1). If the angle never gets
+    below 0.1 rad, the second half of the run is fitted instead. Growth, turn
+    and Rayleigh range are taken over the second half of the run, after early
+    transients.
+
+    Examples
+    --------
+    >>> m = measure_convergence(power_method([[3.0, 0.0], [0.0, 1.0]], [1.0, 1.0], 40))
+    >>> round(m.digits_per_step, 3), m.steps_to_digits, round(10 ** m.log10_growth_per_step, 6)
+    (0.477, 22.0, 3.0)
+    """
+    if not (np.isfinite(digits) and digits > 0):
+        raise ValueError(f"digits must be positive and finite, got {digits!r}")
+    nan = float("nan")
+    steps = trace.steps
+    half = steps // 2
+    angle = trace.angle
+    with np.errstate(divide="ignore"):
+        log10_angle = np.log10(angle)
+
+    dps, first, last, to_digits = nan, -1, -1, nan
+    if np.isfinite(angle[0]):
+        if angle[0] == 0.0:
+            to_digits = 0.0
+        else:
+            hit = np.flatnonzero(log10_angle <= log10_angle[0] - digits)
+            to_digits = float(hit[0]) if hit.size else float("inf")
+        idx = _fit_window(log10_angle)
+        if idx.size >= 3:
+            slope = np.polyfit(idx.astype(float), log10_angle[idx], 1)[0]
+            dps, first, last = float(-slope), int(idx[0]), int(idx[-1])
+
+    growth = nan
+    if steps >= 2 and np.isfinite(trace.log_norm[-1]):
+        growth = float((trace.log10_norm[-1] - trace.log10_norm[half]) / (steps - half))
+    tail = slice(half, steps + 1)
+    turns = direction_turns(trace)[max(half, 1) :]
+    rq = trace.rayleigh[tail]
+    finite_rq = rq[np.isfinite(rq)]
+    gain = trace.log10_norm - trace.log10_norm[0]
+    peak = int(np.argmax(np.where(np.isnan(gain), -np.inf, gain))) if np.isfinite(trace.log_norm[0]) else 0
+    return MeasuredConvergence(
+        digits_per_step=dps,
+        fit_first=first,
+        fit_last=last,
+        steps_to_digits=to_digits,
+        digits=float(digits),
+        log10_growth_per_step=growth,
+        mean_turn_deg=float(np.mean(turns)) if turns.size and np.all(np.isfinite(turns)) else nan,
+        rayleigh_low=float(np.min(finite_rq)) if finite_rq.size else nan,
+        rayleigh_high=float(np.max(finite_rq)) if finite_rq.size else nan,
+        final_angle=float(angle[-1]),
+        peak_log10_gain=float(gain[peak]) if np.isfinite(trace.log_norm[0]) else nan,
+        peak_step=peak,
+    )

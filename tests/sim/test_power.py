@@ -17,11 +17,15 @@ from explorer.sim.power import (
     MAX_POWER_STEPS,
     PRESET_MATRICES,
     convergence_summary,
+    custom_preset,
+    direction_turns,
     dominant_spectrum,
     eigen_lines,
+    measure_convergence,
     power_method,
     preset_matrix,
     random_gaussian_preset,
+    theory_log10_angle,
     unit_circle_image,
 )
 from explorer.sim.random_matrices import gaussian_matrix
@@ -505,3 +509,112 @@ def test_unknown_preset_lists_valid_names():
         preset_matrix("custom")
     for name in PRESET_MATRICES:
         assert name in str(err.value)
+
+
+# ---------------------------------------------------------------------------
+# theory against measurement (helpers for the page)
+
+
+def test_custom_preset_copies_matrix_and_seeds_start_vector():
+    W = np.array([[1.0, 2.0], [3.0, 4.0]])
+    p = custom_preset(W, seed=7)
+    assert p.name == "custom" and p.teaching_point.endswith(".")
+    np.testing.assert_array_equal(p.W, W)
+    assert p.W is not W
+    assert np.linalg.norm(p.x0) == pytest.approx(1.0)
+    np.testing.assert_array_equal(custom_preset(W, seed=7).x0, p.x0)
+    assert not np.array_equal(custom_preset(W, seed=8).x0, p.x0)
+    with pytest.raises(ValueError, match="square"):
+        custom_preset(np.ones((2, 3)))
+
+
+@pytest.mark.parametrize(("lam1", "lam2", "theta"), [(3.0, 1.0, 0.4), (2.0, -1.5, 1.0)])
+def test_theory_angle_starts_at_measured_angle_and_has_ratio_slope(lam1, lam2, theta):
+    W, _ = symmetric_2x2(lam1, lam2, theta)
+    trace = power_method(W, np.array([0.3, -1.7]), 30)
+    theory = theory_log10_angle(trace)
+    assert theory[0] == pytest.approx(math.log10(trace.angle[0]))
+    np.testing.assert_allclose(np.diff(theory), math.log10(abs(lam2 / lam1)), rtol=1e-12)
+    # for a symmetric W the measured angle has the same asymptotic slope
+    m = measure_convergence(trace)
+    assert m.digits_per_step == pytest.approx(-math.log10(abs(lam2 / lam1)), rel=1e-3)
+
+
+def test_theory_angle_is_exact_for_a_jordan_block_and_finite_for_10000_steps():
+    trace = power_method([[1.0, 1.0], [0.0, 1.0]], [0.0, 1.0], 10_000)
+    theory = theory_log10_angle(trace)
+    with np.errstate(divide="ignore"):
+        np.testing.assert_allclose(theory[1:], np.log10(trace.angle[1:]), rtol=1e-9)
+    assert np.isfinite(theory).all()
+    fast = power_method(1e3 * np.diag([1.0, 1e-3]), [1.0, 1.0], 10_000)
+    with strict_fp():
+        out = theory_log10_angle(fast)
+    assert out[-1] == pytest.approx(math.log10(math.pi / 4) - 3 * 10_000)
+
+
+def test_theory_angle_is_nan_without_unique_dominant_eigenvalue():
+    assert np.isnan(theory_log10_angle(power_method(1.05 * rotation(0.5), [1.0, 0.0], 10))).all()
+    assert np.isnan(theory_log10_angle(power_method([[1.0, 2.0], [2.0, -1.0]], [1.0, 0.0], 10))).all()
+
+
+def test_direction_turns_rotation_angle_and_zero_after_convergence():
+    turns = direction_turns(power_method(0.9 * rotation(math.radians(40)), [1.0, 0.0], 20))
+    assert math.isnan(turns[0])
+    np.testing.assert_allclose(turns[1:], 40.0, rtol=1e-10)
+    settled = direction_turns(power_method([[3.0, 0.0], [1.0, 1.0]], [1.0, 1.0], 60))
+    assert settled[-1] < 1e-10
+    flipping = direction_turns(power_method([[-2.0, 0.0], [0.0, 0.5]], [1.0, 1.0], 60))
+    assert flipping[-1] == pytest.approx(180.0)
+    zero = direction_turns(power_method([[0.0, 1.0], [0.0, 0.0]], [0.0, 1.0], 4))
+    assert np.isnan(zero[2:]).all()
+
+
+def test_measure_convergence_matches_prediction_for_presets():
+    for name, steps in (("distinct", 60), ("close", 700), ("symmetric", 60), ("orthogonal_start", 90)):
+        p = preset_matrix(name)
+        trace = power_method(p.W, p.x0, steps)
+        m = measure_convergence(trace)
+        s = convergence_summary(trace)
+        assert m.digits_per_step == pytest.approx(s.digits_per_step, rel=0.01), name
+        assert m.log10_growth_per_step == pytest.approx(math.log10(abs(trace.dominant_eigenvalue)),
+                                                        abs=1e-6), name
+        assert 0 <= m.fit_first < m.fit_last <= steps
+    # a start orthogonal to v1 needs far more steps than the rate alone predicts
+    p = preset_matrix("orthogonal_start")
+    m = measure_convergence(power_method(p.W, p.x0, 90))
+    assert m.steps_to_digits > 2 * convergence_summary(p.W).steps_for_digits
+
+
+def test_measure_convergence_degenerate_cases():
+    rot = measure_convergence(power_method(1.05 * rotation(math.radians(30)), [1.0, 0.0], 50))
+    assert math.isnan(rot.digits_per_step) and math.isnan(rot.steps_to_digits) and rot.fit_first == -1
+    assert rot.mean_turn_deg == pytest.approx(30.0)
+    assert rot.log10_growth_per_step == pytest.approx(math.log10(1.05))
+    eye = measure_convergence(power_method(np.eye(2), [1.0, 2.0], 10))
+    assert eye.steps_to_digits == 0.0 and math.isnan(eye.digits_per_step)
+    nil = measure_convergence(power_method([[0.0, 1.0], [0.0, 0.0]], [0.0, 1.0], 10))
+    assert math.isnan(nil.log10_growth_per_step) and math.isnan(nil.mean_turn_deg)
+    short = measure_convergence(power_method(np.eye(2), [1.0, 0.0], 0))
+    assert math.isnan(short.log10_growth_per_step)
+    never = measure_convergence(power_method(preset_matrix("close").W, preset_matrix("close").x0, 50))
+    assert never.steps_to_digits == math.inf
+    with pytest.raises(ValueError, match="digits"):
+        measure_convergence(power_method(np.eye(2), [1.0, 0.0], 3), digits=-1)
+
+
+def test_measure_convergence_reports_non_normal_peak():
+    W, x0 = _wx("non_normal")
+    m = measure_convergence(power_method(W, x0, 200))
+    # x_t = (50 (0.9^t - 0.8^t), 0.8^t): largest near t = 6
+    t = np.arange(201)
+    explicit = np.hypot(50 * (0.9**t - 0.8**t), 0.8**t)
+    assert m.peak_step == int(np.argmax(explicit))
+    assert 10**m.peak_log10_gain == pytest.approx(explicit.max(), rel=1e-9)
+    decaying = measure_convergence(power_method(0.5 * np.eye(2), [1.0, 0.0], 5))
+    assert decaying.peak_step == 0 and decaying.peak_log10_gain == 0.0
+
+
+def test_measure_convergence_survives_huge_norms():
+    with strict_fp():
+        m = measure_convergence(power_method(1e3 * np.diag([1.0, 0.5]), [1.0, 1.0], 10_000))
+    assert m.log10_growth_per_step == pytest.approx(3.0)
