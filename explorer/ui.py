@@ -193,12 +193,28 @@ class Controls:
 
     def number(self, name: str, label: str, min_value, max_value, default, step=None,
                *, help: str | None = None, fmt: str | None = None, container=st):
+        """Number input; integer arguments give an int back.
+
+        Streamlit 1.67 crashes on an integer ``number_input`` whose URL value is
+        ``inf`` or a 400-digit number (OverflowError). A float widget drops such
+        values cleanly, so integers are carried in a float widget and rounded.
+        """
+        integral = all(isinstance(v, int) and not isinstance(v, bool)
+                       for v in (min_value, max_value, default) if v is not None)
+        if integral:
+            min_value, max_value, default = float(min_value), float(max_value), float(default)
+            step = float(step if step is not None else 1)
+            fmt = fmt or "%.0f"
+            key = self.key(name)
+            if isinstance(st.session_state.get(key), int):
+                st.session_state[key] = float(st.session_state[key])
         self._clamp(name, min_value, max_value)
         value = container.number_input(
             label, min_value=min_value, max_value=max_value, value=default, step=step,
             format=fmt, **self._common(name, default, help),
         )
-        return default if value is None else value
+        value = default if value is None else value
+        return round(value) if integral else value
 
     def toggle(self, name: str, label: str, default: bool, *, help: str | None = None, container=st):
         return bool(container.toggle(label, value=default, **self._common(name, default, help)))

@@ -73,7 +73,9 @@ __all__ = [
     "DeepGradients",
     "DeepNetwork",
     "DeepPreset",
+    "DeepSummary",
     "build_network",
+    "deep_gradient_summary",
     "deep_network_gradients",
     "deep_preset",
     "init_weight_std",
@@ -976,3 +978,129 @@ def deep_preset(name: str) -> DeepPreset:
         return _PRESETS[name]
     except (KeyError, TypeError):
         raise ValueError(f"name must be one of {', '.join(DEEP_PRESETS)}; got {name!r}") from None
+
+
+# --------------------------------------------------------------------------- summary
+
+_NEUTRAL_LAYER_RATE = 0.02  # within x0.98..x1.02 per layer: the gradient "keeps its size"
+
+
+@dataclass(frozen=True)
+class DeepSummary:
+    """The numbers a verdict on the feedforward bound needs.
+
+    Rates are natural logs *per layer, going back towards the input*:
+    ``exp(rate) > 1`` means the gradient grows as it travels from layer ``L``
+    down to layer 1.
+
+    Attributes
+    ----------
+    log_rate : float
+        Measured ``(ln||δ^1|| - ln||δ^L||) / (L - 1)``; NaN for ``L = 1``,
+        ``-inf`` if a gradient became exactly zero.
+    log_bound_rate : float
+        The bound's rate ``ln γ + mean_{r=2..L} ln||w^r||_2`` (same span).
+    log_span : float
+        ``ln||δ^1|| - ln||δ^L||``: how much smaller (or larger) the first layer's
+        gradient is than the last layer's.
+    log_bound_span : float
+        The same for the bound.
+    max_layer_factor : float
+        ``max_{r=2..L} γ ||w^r||_2``: if it is below 1 the bound shrinks at every
+        layer, so vanishing is guaranteed (NaN for ``L = 1``).
+    max_excess : float
+        ``max_l (ln||δ^l|| - ln bound_l)`` over finite entries: ``<= 0`` up to rounding.
+    zero_layers : int
+        Layers whose gradient is exactly zero (not drawable on a log axis).
+    mean_abs_dsigma : float
+        Mean ``|σ'(z^l)|`` over all units and layers.
+    regime : str
+        ``"zero"``, ``"guaranteed"`` (``max_layer_factor < 1``), ``"neutral"``
+        (``|log_rate| <= 0.02``: within x0.98..x1.02 per layer), ``"exploding"`` or
+        ``"vanishing"``, checked in that order.
+    """
+
+    log_rate: float
+    log_bound_rate: float
+    log_span: float
+    log_bound_span: float
+    max_layer_factor: float
+    max_excess: float
+    zero_layers: int
+    mean_abs_dsigma: float
+    regime: str
+
+
+def deep_gradient_summary(g: DeepGradients) -> DeepSummary:
+    """Summarise :func:`deep_network_gradients` against its bound.
+
+    Parameters
+    ----------
+    g : DeepGradients
+
+    Returns
+    -------
+    DeepSummary
+
+    Raises
+    ------
+    ValueError
+        If ``g`` is not a :class:`DeepGradients`.
+
+    Notes
+    -----
+    From ``||δ^l|| <= γ^(L-l+1) prod_{r>l} ||w^r||_2 ||a^L - y||`` the bound changes
+    by ``γ ||w^r||_2`` from layer ``r`` to layer ``r - 1``. When every such factor
+    is below 1, the early layers' gradients must be small (sufficient); when
+    some exceed 1 the bound says nothing and only the measurement decides
+    (Pascanu, Mikolov & Bengio 2013; Nielsen, ch. 5).
+
+    Examples
+    --------
+    >>> s = deep_gradient_summary(deep_network_gradients(20, 16, "sigmoid", sigma_w=1.0, seed=0))
+    >>> s.regime, bool(s.log_rate < s.log_bound_rate < 0)
+    ('guaranteed', True)
+    """
+    if not isinstance(g, DeepGradients):
+        raise ValueError(f"g must be a DeepGradients, got {type(g).__name__}")
+    L = g.depth
+    delta = np.asarray(g.log_delta_norms, dtype=float)
+    bound = np.asarray(g.log_bound, dtype=float)
+    zero_layers = int(np.sum(np.isneginf(delta)))
+    finite = np.isfinite(delta)
+    excess = delta[finite] - bound[finite]
+    max_excess = float(np.max(excess)) if excess.size else -math.inf
+    log_gamma = math.log(g.gamma)
+    factors = log_gamma + np.asarray(g.log_weight_norms[1:], dtype=float)
+    if L > 1:
+        with np.errstate(invalid="ignore"):
+            span = float(delta[0] - delta[-1]) if np.isfinite(delta[-1]) else math.nan
+        if zero_layers:
+            span = -math.inf
+        bound_span = float(bound[0] - bound[-1])
+        rate = span / (L - 1)
+        bound_rate = bound_span / (L - 1)
+        max_factor = float(math.exp(min(float(np.max(factors)), 700.0)))
+    else:
+        span = bound_span = rate = bound_rate = max_factor = math.nan
+    if zero_layers:
+        regime = "zero"
+    elif L > 1 and max_factor < 1.0:
+        regime = "guaranteed"
+    elif not abs(rate) > _NEUTRAL_LAYER_RATE:  # also catches NaN (a single layer)
+        regime = "neutral"
+    elif span > 0.0:
+        regime = "exploding"
+    else:
+        regime = "vanishing"
+    return DeepSummary(
+        log_rate=float(rate),
+        log_bound_rate=float(bound_rate),
+        log_span=float(span),
+        log_bound_span=float(bound_span),
+        max_layer_factor=max_factor,
+        max_excess=max_excess,
+        zero_layers=zero_layers,
+        mean_abs_dsigma=float(np.mean(g.mean_abs_dsigma)),
+        regime=regime,
+    )

@@ -52,6 +52,8 @@ from explorer.sim.random_matrices import (
 __all__ = [
     "MATRIX_KINDS",
     "MAX_CONTRIBUTION_ENTRIES",
+    "MAX_GRID_STEPS",
+    "MAX_GRID_WORK",
     "MAX_RNN_ENTRY_ABS",
     "MAX_RNN_INPUTS",
     "MAX_RNN_SIZE",
@@ -62,26 +64,34 @@ __all__ = [
     "RNN_FORMS",
     "RNN_PRESETS",
     "TARGET_KINDS",
+    "BoundSummary",
+    "JacobianGrid",
     "JacobianProfile",
     "RNNPreset",
     "RNNTrace",
     "SaturationProfile",
     "SweepResult",
     "backprop_log_norms",
+    "bound_summary",
     "data_dependent_log_bound",
     "growth_rate_sweep",
+    "jacobian_grid_steps",
     "jacobian_log_norms",
+    "jacobian_norm_grid",
     "jacobian_product",
     "jacobian_profile",
     "make_rnn_inputs",
+    "memory_horizon",
     "pascanu_eta",
     "pascanu_log_bound",
+    "profile_growth_rate",
     "recurrent_matrix",
     "rnn_preset",
     "saturation_profile",
     "simulate_random_rnn",
     "simulate_rnn",
     "step_jacobian",
+    "temporal_contribution_log_bounds",
     "temporal_contribution_matrices",
     "temporal_contributions",
 ]
@@ -1781,3 +1791,465 @@ def growth_rate_sweep(
         activation=name,
         burn_in=burn,
     )
+
+
+# ---------------------------------------------------------------------------
+# Page summaries: the (t, k) grid of norms, the measured rate, the bound check
+# ---------------------------------------------------------------------------
+
+MAX_GRID_STEPS = 101
+"""Largest number of steps in one :func:`jacobian_norm_grid` (a 101 x 101 triangle)."""
+
+MAX_GRID_WORK = 2e10
+"""Cap on ``n**3 * sum(steps)`` (multiply-adds) for :func:`jacobian_norm_grid`."""
+
+_GRID_RENORMALISE_EVERY = 4  # steps between power-of-two rescalings of the stacked products
+
+
+@dataclass(frozen=True, eq=False)
+class JacobianGrid:
+    """Norms of ``∂x_t/∂x_k`` for every pair of a grid of steps.
+
+    Attributes
+    ----------
+    steps : ndarray of int, shape (G,)
+        Increasing steps ``0 <= s_0 < ... < s_{G-1} <= T``.
+    log_norms : ndarray, shape (G, G)
+        ``log_norms[i, j] = ln ||∂x_{steps[i]}/∂x_{steps[j]}||_2`` for ``j <= i``
+        (0 on the diagonal, the empty product); ``-inf`` where the product is
+        exactly zero; NaN above the diagonal (``k > t`` has no product).
+    """
+
+    steps: np.ndarray
+    log_norms: np.ndarray
+
+
+def jacobian_norm_grid(trace: RNNTrace, steps) -> JacobianGrid:
+    """``ln ||∂x_t/∂x_k||_2`` for every pair ``k <= t`` taken from ``steps``.
+
+    Parameters
+    ----------
+    trace : RNNTrace
+    steps : array_like of int, shape (G,)
+        Distinct steps in ``[0, T]`` (sorted here), at most
+        :data:`MAX_GRID_STEPS`, with ``n**3 * sum(steps) <=`` :data:`MAX_GRID_WORK`.
+
+    Returns
+    -------
+    JacobianGrid
+
+    Raises
+    ------
+    ValueError
+        For a bad trace, steps out of range, repeated, too many, or too much work.
+
+    Notes
+    -----
+    Row ``t`` of the grid is :func:`jacobian_log_norms` ``(trace, t)`` read at the
+    grid's ``k``. Rather than one profile per row (``sum(steps)`` separate
+    products), all rows advance together: walking ``j`` down from the largest
+    step, every row with ``t >= j`` is multiplied on the right by ``J_j`` in one
+    stacked ``(rows n) x n`` matrix product, so after step ``j`` each holds
+    ``J_t ... J_j = ∂x_t/∂x_{j-1}``. Each block is renormalised by an exact power
+    of two (integer exponents accumulated per row), so nothing overflows. At a
+    grid ``k`` the largest singular value of every block is taken by the same
+    certified estimator as :func:`jacobian_profile` (within 2.5e-7 in ``ln``),
+    warm-started from the row's previous grid point with a fixed block of 8
+    (grid points are far apart, so a wide block rarely pays off); ``n <= 32``
+    uses a direct SVD.
+
+    Examples
+    --------
+    >>> tr = simulate_rnn(2.0 * np.eye(3), np.eye(3), np.zeros(3), np.ones((4, 3)), np.zeros(3), "identity")
+    >>> g = jacobian_norm_grid(tr, [0, 2, 4])
+    >>> np.round(g.log_norms / math.log(2.0), 9)
+    array([[ 0., nan, nan],
+           [ 2.,  0., nan],
+           [ 4.,  2.,  0.]])
+    """
+    trace = _check_trace(trace)
+    try:
+        raw = np.array(steps, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise ValueError("steps must be a sequence of integers") from None
+    if not 1 <= raw.size <= MAX_GRID_STEPS:
+        raise ValueError(f"steps must hold between 1 and {MAX_GRID_STEPS} values, got {raw.size}")
+    if not np.all(np.isfinite(raw)) or np.any(raw != np.round(raw)):
+        raise ValueError("steps must be integers")
+    grid = np.sort(raw.astype(np.int64))
+    if grid[0] < 0 or grid[-1] > trace.T:
+        raise ValueError(f"steps must lie in [0, T] = [0, {trace.T}]")
+    if np.any(np.diff(grid) == 0):
+        raise ValueError("steps must be distinct")
+    n = trace.n
+    if float(n) ** 3 * float(grid.sum()) > MAX_GRID_WORK:
+        raise ValueError(f"grid too large: n^3 * sum(steps) must be <= {MAX_GRID_WORK:g}")
+
+    G = grid.size
+    out = np.full((G, G), np.nan)
+    np.fill_diagonal(out, 0.0)
+    rows = grid[::-1]  # row r of the stack is step rows[r]; active rows form a prefix
+    column = {int(s): i for i, s in enumerate(grid)}
+    stack = np.zeros((G, n, n))
+    spare = np.empty_like(stack)
+    log2_scale = np.zeros(G, dtype=np.int64)
+    exact = n <= _EXACT_MAX_SIZE
+    estimators = [
+        None if exact else _TopSingularValue(n, min(_DEFAULT_BLOCK, n), _CERTIFY_TOLERANCE, adaptive=False)
+        for _ in range(G)
+    ]
+    W = trace.W_rec
+    pascanu = trace.form == "pascanu"
+    active = 0
+    with np.errstate(under="ignore"):
+        for j in range(int(grid[-1]), 0, -1):
+            d = trace.derivatives[j - 1]
+            dmax = float(np.max(np.abs(d)))
+            shift = math.frexp(dmax)[1] if dmax > 0.0 else 0
+            d = np.ldexp(d, -shift)
+            if active:
+                flat = stack[:active].reshape(active * n, n)
+                target = spare[:active].reshape(active * n, n)
+                if pascanu:
+                    np.matmul(flat, W, out=target)
+                    target *= d[None, :]
+                else:
+                    flat *= d[None, :]
+                    np.matmul(flat, W, out=target)
+                stack, spare = spare, stack
+                log2_scale[:active] += shift
+            while active < G and rows[active] == j:
+                stack[active] = W * d[None, :] if pascanu else d[:, None] * W
+                log2_scale[active] = shift
+                active += 1
+            k = j - 1
+            record = k in column
+            if record or j % _GRID_RENORMALISE_EVERY == 0:
+                # Exact powers of two keep every block near unit size; with max|d| < 1 and
+                # ||W_rec|| <= 100 a block cannot leave the float range between two rescalings.
+                part = stack[:active]
+                peaks = np.maximum(part.max(axis=(1, 2)), -part.min(axis=(1, 2)))
+                exponents = np.where(peaks > 0.0, np.frexp(peaks)[1], 0).astype(np.int64)
+                part *= np.ldexp(1.0, -exponents)[:, None, None]
+                log2_scale[:active] += exponents
+            if not record:
+                continue
+            col = column[k]
+            for r in range(active):
+                P = stack[r]
+                fro2 = float(np.einsum("ij,ij->", P, P))
+                if fro2 == 0.0:
+                    out[G - 1 - r, col] = -math.inf
+                    continue
+                sigma = float(linalg.svdvals(P, check_finite=False)[0]) if exact else estimators[r](P, fro2)
+                out[G - 1 - r, col] = math.log(sigma) + int(log2_scale[r]) * _LN2 if sigma > 0.0 else -math.inf
+    return JacobianGrid(steps=_frozen(grid), log_norms=_frozen(out))
+
+
+def jacobian_grid_steps(
+    T: int,
+    n: int,
+    *,
+    max_step: int = 200,
+    max_cells: int = 32,
+    min_cells: int = 10,
+    max_work: float = 4e9,
+) -> np.ndarray:
+    """Evenly spaced steps for :func:`jacobian_norm_grid` that keep its cost bounded.
+
+    Parameters
+    ----------
+    T, n : int
+        Steps of the trace and hidden size.
+    max_step : int, default 200
+        The grid covers ``0..min(T, max_step)``, shortened further if needed.
+    max_cells, min_cells : int, default 32 and 10
+        Grid points per side: as many as the budget allows, within these bounds.
+    max_work : float, default 4e9
+        Budget for ``n**3 * sum(steps)`` multiply-adds (the stacked products).
+
+    Returns
+    -------
+    ndarray of int
+        ``0 = s_0 < s_1 < ... <= min(T, max_step)``.
+
+    Notes
+    -----
+    The grid first loses points (down to ``min_cells``), then range: at
+    ``n = 256`` the default budget covers the first few dozen steps.
+
+    Examples
+    --------
+    >>> jacobian_grid_steps(200, 64)[-3:].tolist()
+    [188, 194, 200]
+    >>> int(jacobian_grid_steps(1000, 256)[-1]) < 200
+    True
+    """
+    T = _check_int("T", T, 0, MAX_RNN_STEPS)
+    n = _check_int("n", n, 1, MAX_RNN_SIZE)
+    top = min(T, _check_int("max_step", max_step, 1, MAX_RNN_STEPS))
+    hi = _check_int("max_cells", max_cells, 1, MAX_GRID_STEPS - 1)
+    lo = min(_check_int("min_cells", min_cells, 1, hi), hi)
+    budget = _check_float("max_work", max_work, 1.0, MAX_GRID_WORK)
+
+    def make(cells: int, last: int) -> np.ndarray:
+        return np.unique(np.round(np.linspace(0, last, min(cells, last) + 1)).astype(np.int64))
+
+    if top == 0:
+        return np.zeros(1, dtype=np.int64)
+    cells = hi
+    while cells > lo and float(n) ** 3 * make(cells, top).sum() > budget:
+        cells -= 1
+    while top > 1 and float(n) ** 3 * make(cells, top).sum() > budget:
+        top = max(1, int(top * 0.9))
+    return make(cells, top)
+
+
+def profile_growth_rate(log_norms, *, discard: float = 0.25) -> float:
+    """Measured growth per step of ``||∂x_t/∂x_k||``: the long-lag slope of a profile.
+
+    Parameters
+    ----------
+    log_norms : array_like, shape (t + 1,)
+        ``ln ||∂x_t/∂x_k||_2`` for ``k = 0..t``, as from :func:`jacobian_log_norms`.
+    discard : float, default 0.25
+        Fraction of the shortest lags left out (the transient before the
+        product settles on its growth rate), ``0 <= discard < 1``.
+
+    Returns
+    -------
+    float
+        Least-squares slope of ``ln`` norm against lag ``t - k`` over lags
+        ``ceil(discard t)..t`` (natural log per step; ``exp`` of it is the
+        factor per step). ``-inf`` if the product is exactly zero somewhere in
+        that range; NaN if fewer than two lags remain.
+
+    Examples
+    --------
+    >>> round(profile_growth_rate(math.log(0.5) * np.arange(10, -1, -1)) / math.log(0.5), 12)
+    1.0
+    """
+    y = np.array(log_norms, dtype=float).ravel()[::-1]  # index = lag
+    discard = _check_float("discard", discard, 0.0, 0.99)
+    if np.any(np.isnan(y)) or np.any(y == math.inf):
+        raise ValueError("log_norms must hold finite values or -inf")
+    first = math.ceil(discard * (y.size - 1))
+    lags = np.arange(first, y.size, dtype=float)
+    part = y[first:]
+    if part.size < 2:
+        return math.nan
+    if np.any(np.isneginf(part)):
+        return -math.inf
+    lags -= lags.mean()
+    return float(np.dot(lags, part - part.mean()) / np.dot(lags, lags))
+
+
+def temporal_contribution_log_bounds(
+    trace: RNNTrace, g_T: np.ndarray | None = None, *, seed: int = 0
+) -> np.ndarray:
+    """Pascanu's bound on each temporal contribution, ``ln`` of it, for ``k = 1..T``.
+
+    Parameters
+    ----------
+    trace : RNNTrace
+    g_T : array_like, shape (n,), optional
+        ``∂E_T/∂x_T``; default as in :func:`backprop_log_norms`.
+    seed : int, default 0
+
+    Returns
+    -------
+    ndarray, shape (T,)
+        Entry ``k - 1`` bounds entry ``k - 1`` of :func:`temporal_contributions`.
+
+    Notes
+    -----
+    Pascanu et al. (2013), §2.1: ``||term_k|| <= ||∂E_T/∂x_T|| η^(T-k) ||∂⁺x_k/∂W_rec||``.
+    Pascanu form: ``∂⁺x_k/∂W_rec`` contributes ``||σ(x_{k-1})||``; Elman form:
+    ``||σ'(a_k) ⊙ g_k|| <= γ ||g_k||`` adds a factor ``γ`` and the input is ``x_{k-1}``.
+    With ``η < 1`` the bound of the oldest terms falls geometrically: whatever
+    the data, the gradient forgets them.
+
+    Examples
+    --------
+    >>> tr = simulate_rnn(0.5 * np.eye(2), np.eye(2), np.zeros(2), np.ones((3, 2)), np.zeros(2), "identity")
+    >>> bool(np.all(temporal_contributions(tr, np.array([1.0, 0.0]))
+    ...             <= temporal_contribution_log_bounds(tr, np.array([1.0, 0.0])) + 1e-12))
+    True
+    """
+    trace = _check_trace(trace)
+    g = _loss_gradient(trace, g_T, seed)
+    gamma = _activation(trace.activation).gamma
+    eta = trace.recurrent_norm * gamma
+    lags = np.arange(trace.T - 1, -1, -1, dtype=float)  # T - k for k = 1..T
+    with np.errstate(divide="ignore"):
+        log_eta = math.log(eta) if eta > 0.0 else -math.inf
+        decay = np.where(lags > 0, lags * log_eta, 0.0) if eta > 0.0 else np.where(lags > 0, -math.inf, 0.0)
+    extra = 0.0 if trace.form == "pascanu" else math.log(gamma)
+    return _log_norm(g) + decay + extra + _recurrent_input_log_norms(trace)
+
+
+@dataclass(frozen=True)
+class BoundSummary:
+    """The numbers a verdict on Pascanu's bound needs, for one trajectory.
+
+    Attributes
+    ----------
+    sigma_max, spectral_radius : float
+        ``||W_rec||_2`` and ``ρ(W_rec)`` (the largest ``|eigenvalue|``).
+    gamma, eta, critical_scale : float
+        ``sup|σ'|``, ``η = σ_max γ`` and ``1/γ`` (the σ_max below which vanishing is guaranteed).
+    log_rate : float
+        Measured ``ln`` growth per step (:func:`profile_growth_rate`) over the lags
+        before the first exact zero (NaN if fewer than three remain).
+    max_excess : float
+        ``max_k (ln||∂x_t/∂x_k|| - (t - k) ln η)`` over finite entries: ``<= 0`` up to
+        rounding whenever the bound holds (it always does).
+    peak_log_norm : float
+        Largest ``ln||∂x_t/∂x_k||`` over lags ``>= 1`` (``-inf`` if none is finite).
+    peak_lag : int
+        Lag where it occurs (0 if ``t = 0``).
+    zero_from_lag : int or None
+        Shortest lag whose product is exactly zero, else None.
+    mean_derivative : float
+        Mean ``|σ'|`` over the whole trajectory.
+    regime : str
+        ``"zero"`` (exact zero within the first half of the lags), ``"guaranteed"`` (``η < 1``), ``"exploding"``,
+        ``"vanishing"`` (η ≥ 1 but the measured rate is negative) or ``"neutral"``
+        (``|rate| <= 1e-3`` per step), checked in that order.
+    """
+
+    sigma_max: float
+    spectral_radius: float
+    gamma: float
+    eta: float
+    critical_scale: float
+    log_rate: float
+    max_excess: float
+    peak_log_norm: float
+    peak_lag: int
+    zero_from_lag: int | None
+    mean_derivative: float
+    regime: str
+
+
+_NEUTRAL_RATE = 1e-3
+
+
+def bound_summary(trace: RNNTrace, log_norms, *, discard: float = 0.25) -> BoundSummary:
+    """Summarise a measured profile against Pascanu's bound.
+
+    Parameters
+    ----------
+    trace : RNNTrace
+    log_norms : array_like, shape (t + 1,)
+        :func:`jacobian_log_norms` ``(trace, t)``.
+    discard : float, default 0.25
+        As in :func:`profile_growth_rate`.
+
+    Returns
+    -------
+    BoundSummary
+
+    Notes
+    -----
+    ``σ_max < 1/γ`` (``η < 1``) is sufficient for vanishing (Pascanu et al.
+    2013, §2.1); the regime is read from the measurement otherwise, because
+    ``η > 1`` is only necessary for explosion. ``ρ`` is reported beside ``σ_max``:
+    the bound is about the largest *singular* value, and a nilpotent ``W_rec``
+    (``ρ = 0``) can still make the products grow for up to ``n - 1`` steps.
+
+    Examples
+    --------
+    >>> tr = simulate_random_rnn("tanh", 16, 60, target=0.5, seed=2)
+    >>> s = bound_summary(tr, jacobian_log_norms(tr))
+    >>> s.regime, round(s.eta, 12), bool(s.max_excess <= 1e-9)
+    ('guaranteed', 0.5, True)
+    """
+    trace = _check_trace(trace)
+    y = np.array(log_norms, dtype=float).ravel()
+    t = y.size - 1
+    if not 0 <= t <= trace.T:
+        raise ValueError(f"log_norms must have t + 1 entries with t <= T = {trace.T}, got {y.size}")
+    gamma = _activation(trace.activation).gamma
+    sigma_max = float(trace.recurrent_norm)
+    eta = sigma_max * gamma
+    bound = pascanu_log_bound(trace, t)
+    finite = np.isfinite(y)
+    with np.errstate(invalid="ignore"):
+        excess = y[finite] - bound[finite]
+    max_excess = float(np.max(excess)) if excess.size else -math.inf
+    lags = t - np.arange(t + 1)
+    zeros = lags[np.isneginf(y)]
+    zero_from = int(zeros.min()) if zeros.size else None
+    long = y[:t]  # lags >= 1
+    if long.size and np.any(np.isfinite(long)):
+        idx = int(np.argmax(np.where(np.isfinite(long), long, -np.inf)))
+        peak, peak_lag = float(long[idx]), int(t - idx)
+    else:
+        peak, peak_lag = -math.inf, 0
+    # The rate is read before the first exact zero: ReLU's σ'(0) = 0 at x_0 = 0 alone zeroes the longest lag.
+    live = y if zero_from is None else y[t - zero_from + 1:]
+    rate = profile_growth_rate(live, discard=discard) if live.size >= 3 else math.nan
+    d = np.abs(trace.derivatives[:t]) if t else np.empty(0)
+    mean_d = float(d.mean()) if d.size else math.nan
+    if zero_from is not None and zero_from <= max(2, t // 2):
+        regime = "zero"
+    elif eta < 1.0:
+        regime = "guaranteed"
+    elif rate > _NEUTRAL_RATE:
+        regime = "exploding"
+    elif rate < -_NEUTRAL_RATE:
+        regime = "vanishing"
+    else:
+        regime = "neutral"
+    return BoundSummary(
+        sigma_max=sigma_max,
+        spectral_radius=float(spectral_radius(trace.W_rec)),
+        gamma=float(gamma),
+        eta=float(eta),
+        critical_scale=float(1.0 / gamma),
+        log_rate=float(rate),
+        max_excess=max_excess,
+        peak_log_norm=peak,
+        peak_lag=peak_lag,
+        zero_from_lag=zero_from,
+        mean_derivative=mean_d,
+        regime=regime,
+    )
+
+
+def memory_horizon(log_contributions, *, decades: float = 6.0) -> int:
+    """How many recent steps carry a temporal contribution worth counting.
+
+    Parameters
+    ----------
+    log_contributions : array_like, shape (T,)
+        ``ln ||term_k||`` for ``k = 1..T`` (:func:`temporal_contributions`).
+    decades : float, default 6.0
+        A term counts if it is at least ``10**-decades`` times the largest.
+
+    Returns
+    -------
+    int
+        ``1 + max(T - k)`` over counted terms: the terms of steps older than
+        ``T - horizon`` are all smaller than the cut (0 if every term is zero).
+
+    Notes
+    -----
+    With vanishing Jacobian products, old terms drop out of
+    ``∂E_T/∂θ = Σ_k term_k`` and the gradient only "remembers" the last few
+    steps (Pascanu et al. 2013, §2.1; Bengio, Simard & Frasconi 1994).
+
+    Examples
+    --------
+    >>> memory_horizon(np.log([1e-9, 1e-7, 1e-3, 1.0]))
+    2
+    """
+    y = np.array(log_contributions, dtype=float).ravel()
+    decades = _check_float("decades", decades, 0.0, 1e6)
+    if np.any(np.isnan(y)) or np.any(y == math.inf):
+        raise ValueError("log_contributions must hold finite values or -inf")
+    if not y.size or not np.any(np.isfinite(y)):
+        return 0
+    keep = np.flatnonzero(y >= np.max(y) - decades * math.log(10.0))
+    return int(y.size - keep.min())

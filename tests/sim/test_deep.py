@@ -423,3 +423,47 @@ def test_presets_show_what_their_teaching_points_claim():
     assert tanh_orth.log_bound[0] - tanh_orth.log_delta_norms[0] < 0.25 * (
         tanh_xavier.log_bound[0] - tanh_xavier.log_delta_norms[0]
     )
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def test_summary_reads_each_preset_right():
+    expected = {"sigmoid_vanishing": "guaranteed", "relu_gaussian": "vanishing", "relu_he": "neutral",
+                "tanh_xavier": "vanishing", "tanh_exploding": "exploding", "linear_orthogonal": "neutral",
+                "tanh_orthogonal": "vanishing"}
+    for name, regime in expected.items():
+        g = sim.deep_preset(name).gradients()
+        s = sim.deep_gradient_summary(g)
+        assert s.regime == regime, name
+        assert s.max_excess <= 1e-9, name
+        assert s.log_rate <= s.log_bound_rate + 1e-9, name
+        assert s.log_span == pytest.approx(g.log_delta_norms[0] - g.log_delta_norms[-1])
+        assert s.log_rate == pytest.approx(s.log_span / (g.depth - 1))
+
+
+def test_summary_rates_match_the_bound_formula():
+    g = sim.deep_network_gradients(12, 20, "tanh", sigma_w=1.7, seed=4)
+    s = sim.deep_gradient_summary(g)
+    per_layer = math.log(g.gamma) + np.asarray(g.log_weight_norms[1:])
+    assert s.log_bound_rate == pytest.approx(per_layer.mean(), abs=1e-12)
+    assert s.max_layer_factor == pytest.approx(np.exp(per_layer.max()))
+    assert s.mean_abs_dsigma == pytest.approx(np.mean(g.mean_abs_dsigma))
+
+
+def test_summary_of_linear_orthogonal_network_attains_the_bound():
+    s = sim.deep_gradient_summary(sim.deep_network_gradients(40, 16, "identity", sigma_w=1.0, init="orthogonal"))
+    assert s.regime == "neutral" and abs(s.log_rate - s.log_bound_rate) < 1e-12
+
+
+def test_summary_counts_exactly_zero_gradients():
+    g = sim.deep_network_gradients(4, 1, "relu", sigma_w=1.0, seed=0)  # the single unit is off
+    s = sim.deep_gradient_summary(g)
+    assert s.zero_layers == 4 and s.regime == "zero" and s.log_span == -math.inf
+
+
+def test_summary_of_one_layer_has_no_rate():
+    s = sim.deep_gradient_summary(sim.deep_network_gradients(1, 4, "tanh", sigma_w=1.0))
+    assert math.isnan(s.log_rate) and s.regime == "neutral"
+    with pytest.raises(ValueError, match="DeepGradients"):
+        sim.deep_gradient_summary("nope")

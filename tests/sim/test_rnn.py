@@ -591,3 +591,136 @@ def test_elman_and_pascanu_traces_have_the_same_layout(p):
         assert rnn.jacobian_log_norms(tr).shape == (p["T"] + 1,)
         assert rnn.temporal_contributions(tr).shape == (p["T"],)
         assert rnn.backprop_log_norms(tr).shape == (p["T"] + 1,)
+
+
+# ---------------------------------------------------------------------------
+# Page summaries: grid of norms, measured rate, contribution bounds, verdict numbers
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "n", "T", "form", "kind"),
+    [("tanh", 12, 40, "pascanu", "gaussian"),  # direct SVD path (n <= 32)
+     ("sigmoid", 40, 60, "elman", "gaussian"),  # certified path
+     ("relu", 36, 50, "pascanu", "gaussian"),
+     ("gelu", 40, 45, "pascanu", "orthogonal")],
+)
+def test_norm_grid_matches_one_profile_per_row(name, n, T, form, kind):
+    tr = rnn.simulate_random_rnn(name, n, T, kind=kind, target=1.4, seed=3, form=form)
+    steps = [0, 3, 10, 11, 25, T]
+    grid = rnn.jacobian_norm_grid(tr, steps[::-1])  # any order; sorted on the way in
+    assert grid.steps.tolist() == steps
+    for i, t in enumerate(steps):
+        profile = rnn.jacobian_log_norms(tr, t)
+        assert grid.log_norms[i, i] == 0.0
+        for j, k in enumerate(steps[: i + 1]):
+            assert grid.log_norms[i, j] == pytest.approx(profile[k], abs=1e-6)
+        assert np.all(np.isnan(grid.log_norms[i, i + 1:]))
+
+
+def test_norm_grid_of_nilpotent_chain_is_exact_powers_then_zero():
+    tr = rnn.rnn_preset("nilpotent").simulate()  # n = 20, T = 40, x stays at the fixed point 0
+    steps = np.arange(0, 41, 4)
+    grid = rnn.jacobian_norm_grid(tr, steps)
+    lag = steps[:, None] - steps[None, :]
+    lower = lag >= 0
+    expected = np.where(lag < 20, lag * math.log(2.0), -np.inf)
+    np.testing.assert_allclose(grid.log_norms[lower], expected[lower], atol=1e-9)
+
+
+def test_norm_grid_survives_huge_products():
+    tr = rnn.simulate_random_rnn("relu", 24, 400, target=20.0, seed=1)
+    assert tr.states_rescaled
+    grid = rnn.jacobian_norm_grid(tr, [1, 150, 400])  # x_0 = 0 sits on the ReLU kink: J_1 = 0
+    assert np.all(np.isfinite(grid.log_norms[np.tril_indices(3)]))
+    assert grid.log_norms[2, 0] == pytest.approx(rnn.jacobian_log_norms(tr)[1], abs=1e-6)
+    assert grid.log_norms[2, 0] > 310 * math.log(10.0)  # beyond the float range
+
+
+def test_norm_grid_rejects_bad_steps():
+    tr = rnn.simulate_random_rnn("tanh", 8, 20, seed=0)
+    for bad, match in [([], "between"), ([1, 1], "distinct"), ([0, 21], r"\[0, T\]"), ([0.5], "integers"),
+                       (list(range(rnn.MAX_GRID_STEPS + 1)), "between")]:
+        with pytest.raises(ValueError, match=match):
+            rnn.jacobian_norm_grid(tr, bad)
+    big = rnn.simulate_random_rnn("tanh", 256, 1200, input_scale=0.0, seed=0)
+    with pytest.raises(ValueError, match="grid too large"):
+        rnn.jacobian_norm_grid(big, [0, 1200])
+
+
+@pytest.mark.parametrize(("T", "n"), [(0, 8), (10, 8), (200, 64), (1000, 128), (1000, 256), (5000, 512)])
+def test_grid_steps_stay_within_budget(T, n):
+    steps = rnn.jacobian_grid_steps(T, n)
+    assert steps[0] == 0 and np.all(np.diff(steps) > 0) and steps[-1] <= min(T, 200)
+    assert len(steps) <= 33
+    if T:
+        assert float(n) ** 3 * steps.sum() <= 4e9 or (len(steps) <= 11 and steps[-1] <= 1)
+    if n <= 64:
+        assert steps[-1] == min(T, 200)
+
+
+def test_profile_growth_rate_is_the_long_lag_slope():
+    W = 0.7 * sim.orthogonal_matrix(6, seed=2)
+    tr = rnn.simulate_rnn(W, np.eye(6), np.zeros(6), np.ones((50, 6)), np.zeros(6), "identity")
+    assert rnn.profile_growth_rate(rnn.jacobian_log_norms(tr)) == pytest.approx(math.log(0.7), abs=1e-9)
+    assert math.isnan(rnn.profile_growth_rate([0.0]))
+    assert rnn.profile_growth_rate([-np.inf, -np.inf, 1.0, 0.0]) == -np.inf
+    with pytest.raises(ValueError, match="finite"):
+        rnn.profile_growth_rate([np.nan, 0.0])
+
+
+@settings(max_examples=20, deadline=None)
+@given(p=network)
+def test_temporal_contribution_bounds_dominate_the_terms(p):
+    W, W_in, b, inputs, x0 = random_network(p["seed"], p["n"], 2, p["T"], p["gain"])
+    for form in FORMS:
+        tr = rnn.simulate_rnn(W, W_in, b, inputs, x0, p["name"], form)
+        terms = rnn.temporal_contributions(tr)
+        bounds = rnn.temporal_contribution_log_bounds(tr)
+        finite = np.isfinite(terms)
+        assert np.all(terms[finite] <= bounds[finite] + 1e-9)
+
+
+def test_temporal_contribution_bound_is_attained_by_a_linear_orthogonal_network():
+    W = 0.8 * sim.orthogonal_matrix(5, seed=1)
+    tr = rnn.simulate_rnn(W, np.eye(5), np.zeros(5), np.ones((12, 5)), np.zeros(5), "identity")
+    np.testing.assert_allclose(rnn.temporal_contributions(tr)[1:], rnn.temporal_contribution_log_bounds(tr)[1:],
+                               atol=1e-12)
+
+
+def test_bound_summary_reads_each_preset_right():
+    def summary(name):
+        tr = rnn.rnn_preset(name).simulate()
+        return rnn.bound_summary(tr, rnn.jacobian_log_norms(tr))
+
+    expected = {"tanh_vanishing": "guaranteed", "tanh_edge": "vanishing", "sigmoid_sigma3": "guaranteed",
+                "linear_orthogonal": "neutral", "exploding": "exploding", "nilpotent": "zero",
+                "spectral_radius_target": "vanishing"}
+    for name, regime in expected.items():
+        s = summary(name)
+        assert s.regime == regime, name
+        assert s.max_excess <= 1e-6, name
+    sig = summary("sigmoid_sigma3")
+    assert sig.critical_scale == 4.0 and sig.eta == pytest.approx(0.75) and sig.spectral_radius > 1
+    nil = summary("nilpotent")
+    assert nil.spectral_radius == 0.0 and nil.sigma_max == pytest.approx(2.0)
+    assert nil.zero_from_lag == 20 and nil.peak_lag == 19
+    assert nil.peak_log_norm == pytest.approx(19 * math.log(2.0), abs=1e-9)
+    van = summary("tanh_vanishing")
+    assert van.log_rate < math.log(van.eta) and 0 < van.mean_derivative < van.gamma
+    radius = summary("spectral_radius_target")
+    assert radius.peak_log_norm > 0 and radius.spectral_radius == pytest.approx(0.95)
+
+
+def test_bound_summary_reads_the_rate_before_a_late_exact_zero():
+    tr = rnn.simulate_random_rnn("relu", 32, 300, target=4.0, seed=0)  # x_0 = 0: ReLU'(0) = 0 zeroes lag 300 only
+    s = rnn.bound_summary(tr, rnn.jacobian_log_norms(tr))
+    assert s.zero_from_lag == 300 and s.regime == "exploding"
+    assert 0 < s.log_rate <= math.log(s.eta)
+
+
+def test_memory_horizon_counts_recent_terms_within_the_cut():
+    assert rnn.memory_horizon(np.log([1e-9, 1e-7, 1e-3, 1.0])) == 2
+    assert rnn.memory_horizon(np.log([1.0, 1e-7, 1e-3, 1.0]), decades=6) == 4
+    assert rnn.memory_horizon([-np.inf, -np.inf]) == 0
+    assert rnn.memory_horizon([]) == 0
