@@ -31,11 +31,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import linalg
 from scipy.linalg import blas
+from scipy.special import gammaln
 
 from explorer.sim.power import MAX_POWER_STEPS
 from explorer.sim.random_matrices import gaussian_matrix, orthogonal_matrix
 
 __all__ = [
+    "CRITICAL_TOL",
     "MAX_EIGENVALUES",
     "MAX_JORDAN_SIZE",
     "MAX_POWER_WORK",
@@ -53,15 +55,20 @@ __all__ = [
     "SpectrumPreset",
     "float_limit_steps",
     "gradient_log_norms",
+    "growth_regime",
     "half_life_steps",
     "jordan_block",
+    "jordan_corner_log",
+    "late_log_growth_rate",
     "matrix_from_eigenvalues",
     "matrix_power_log_norms",
+    "modal_cancellation_log",
     "mode_contributions",
     "random_gaussian_spectrum",
     "spectrum_from_modes",
     "spectrum_growth",
     "spectrum_preset",
+    "unit_vector",
 ]
 
 MAX_SPECTRUM_SIZE = 512
@@ -1542,3 +1549,256 @@ def spectrum_preset(name: str) -> SpectrumPreset:
     if not isinstance(name, str) or name not in _PRESETS:
         raise ValueError(f"name must be one of {SPECTRUM_PRESETS}, got {name!r}")
     return _PRESETS[name]
+
+
+# ----------------------------------------------------------------------------
+# small helpers of the eigenvalue page: regimes, start vectors, rates, Jordan corner
+
+CRITICAL_TOL = 1e-9
+"""``|lambda|`` within this distance of 1 counts as critical in :func:`growth_regime`."""
+
+
+def growth_regime(eigenvalues, *, tol: float = CRITICAL_TOL) -> np.ndarray:
+    """Label each eigenvalue ``"explode"``, ``"vanish"`` or ``"critical"`` by its modulus.
+
+    Parameters
+    ----------
+    eigenvalues : sequence of complex
+        At most ``MAX_EIGENVALUES`` finite values.
+    tol : float, default ``CRITICAL_TOL``
+        ``| |lambda| - 1 | <= tol`` is ``"critical"``; must be in ``[0, 0.5]``.
+
+    Returns
+    -------
+    (m,) ndarray of str
+        ``"explode"`` for ``|lambda| > 1 + tol``, ``"vanish"`` for
+        ``|lambda| < 1 - tol``, else ``"critical"``.
+
+    Raises
+    ------
+    ValueError
+        If a value is not finite, there are none or too many, or ``tol`` is out of range.
+
+    Notes
+    -----
+    The mode along an eigenvector scales as ``|lambda|^t``: above 1 it
+    explodes, below 1 it vanishes, on the unit circle it keeps its size
+    (Goodfellow et al., *Deep Learning*, §8.2.5). The tolerance absorbs the
+    rounding of a computed eigenvalue, so a rotation built with modulus 1
+    is not reported as exploding because ``|lambda| = 1 + 2e-16``. Whether a
+    critical mode really stays bounded depends on more than ``|lambda|``: a
+    Jordan block on the unit circle grows like a polynomial.
+
+    Examples
+    --------
+    >>> growth_regime([1.05, 0.3 + 0.4j, complex(math.cos(1.0), math.sin(1.0))]).tolist()
+    ['explode', 'vanish', 'critical']
+    """
+    arr = np.asarray(eigenvalues)
+    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number) or arr.dtype == bool:
+        raise ValueError(f"eigenvalues must be numbers, got dtype {arr.dtype}")
+    arr = np.atleast_1d(arr).astype(complex)
+    if arr.ndim != 1 or not 1 <= arr.size <= MAX_EIGENVALUES:
+        raise ValueError(f"eigenvalues must be a 1-D sequence of 1 to {MAX_EIGENVALUES} values")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("eigenvalues must all be finite")
+    tol = _check_real(tol, "tol")
+    if not 0.0 <= tol <= 0.5:
+        raise ValueError(f"tol must be in [0, 0.5], got {tol}")
+    gap = np.abs(arr) - 1.0
+    return np.where(gap > tol, "explode", np.where(gap < -tol, "vanish", "critical"))
+
+
+def unit_vector(n: int, seed: int, stream: int = 1) -> np.ndarray:
+    """Return a seeded random unit vector of length ``n`` (uniform on the sphere).
+
+    Parameters
+    ----------
+    n : int
+        ``1 <= n <= MAX_SPECTRUM_SIZE``.
+    seed : int
+        Non-negative seed; two viewers with the same seed get the same vector.
+    stream : int, default 1
+        Independent stream for the same seed: ``1`` is the start vector ``x``
+        that :func:`random_gaussian_spectrum` uses, ``2`` a gradient ``g``.
+
+    Returns
+    -------
+    (n,) ndarray
+        ``z / ||z||`` with ``z`` standard normal from ``default_rng([seed, stream])``.
+
+    Raises
+    ------
+    ValueError
+        If ``n``, ``seed`` or ``stream`` is out of range.
+
+    Notes
+    -----
+    A direction drawn this way has, with probability one, a non-zero
+    component along every eigenvector, so every mode of ``W^t x`` shows up
+    (Goodfellow et al., *Deep Learning*, §8.2.5).
+
+    Examples
+    --------
+    >>> x = unit_vector(5, seed=3)
+    >>> round(float(np.linalg.norm(x)), 12), bool(np.any(x != unit_vector(5, seed=3, stream=2)))
+    (1.0, True)
+    """
+    n = _check_int(n, "n", 1, MAX_SPECTRUM_SIZE)
+    seed = _check_int(seed, "seed", 0, 2**63 - 1)
+    stream = _check_int(stream, "stream", 0, 2**31 - 1)
+    z = np.random.default_rng([seed, stream]).standard_normal(n)
+    return z / np.linalg.norm(z)
+
+
+def late_log_growth_rate(log_values, *, start_fraction: float = 0.5) -> float:
+    """Mean growth per step, in natural log, over the last part of a log series.
+
+    Parameters
+    ----------
+    log_values : (T + 1,) array_like
+        ``ln`` of a size at ``t = 0..T`` (e.g. ``ln ||W^t||``); ``-inf`` allowed.
+    start_fraction : float, default 0.5
+        The rate is measured from ``s = floor(start_fraction * T)`` to ``T``;
+        in ``[0, 1)``.
+
+    Returns
+    -------
+    float
+        ``(L[T] - L[s]) / (T - s)``; ``exp`` of it is the factor per step.
+        ``nan`` when ``T = 0`` or an end point is not finite (an exact zero).
+
+    Raises
+    ------
+    ValueError
+        If ``log_values`` is not a non-empty 1-D real array, holds NaN or
+        ``+inf``, or ``start_fraction`` is outside ``[0, 1)``.
+
+    Notes
+    -----
+    Skipping the first part leaves out transients (non-normal humps, the
+    fading of faster modes), so the result approaches ``ln rho(W)`` for
+    ``||W^t||`` (Gelfand's formula) and, for a random Gaussian ``W``, about
+    ``ln gain`` (Girko's circular law).
+
+    Examples
+    --------
+    >>> late_log_growth_rate(np.arange(11) * math.log(1.05)) == math.log(1.05)
+    True
+    """
+    arr = np.asarray(log_values)
+    if arr.dtype == object or np.iscomplexobj(arr) or not np.issubdtype(arr.dtype, np.number):
+        raise ValueError(f"log_values must be a real 1-D array, got dtype {arr.dtype}")
+    arr = arr.astype(float)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"log_values must be a non-empty 1-D array, got shape {arr.shape}")
+    if np.any(np.isnan(arr)) or np.any(arr == math.inf):
+        raise ValueError("log_values must not contain NaN or +inf")
+    frac = _check_real(start_fraction, "start_fraction")
+    if not 0.0 <= frac < 1.0:
+        raise ValueError(f"start_fraction must be in [0, 1), got {frac}")
+    last = arr.size - 1
+    start = math.floor(frac * last)
+    if last == 0 or not (math.isfinite(arr[start]) and math.isfinite(arr[last])):
+        return math.nan
+    return float((arr[last] - arr[start]) / (last - start))
+
+
+def jordan_corner_log(eigenvalue: float, size: int, steps: int) -> np.ndarray:
+    """Return ``ln |(J^t)_{1,m}| = ln C(t, m-1) + (t-m+1) ln|lambda|`` for ``t = 0..steps``.
+
+    Parameters
+    ----------
+    eigenvalue : float
+        ``lambda`` of the Jordan block ``J = lambda I + N`` (:func:`jordan_block`).
+    size : int
+        ``m``, ``1 <= m <= MAX_JORDAN_SIZE``.
+    steps : int
+        ``0 <= steps <= MAX_POWER_STEPS``.
+
+    Returns
+    -------
+    (steps + 1,) ndarray
+        Natural log of the top-right entry of ``J^t``; ``-inf`` where that
+        entry is 0 (``t < m - 1``, or ``lambda = 0`` and ``t > m - 1``).
+
+    Raises
+    ------
+    ValueError
+        If ``eigenvalue`` is not finite or ``size``/``steps`` is out of range.
+
+    Notes
+    -----
+    ``J^t = sum_k C(t, k) lambda^(t-k) N^k`` and ``N^(m-1)`` has a single 1
+    in the corner, so the corner entry is ``C(t, m-1) lambda^(t-m+1)``. It is
+    a lower bound of ``||J^t||_2`` and, for large ``t``, the dominant entry:
+    at ``|lambda| = 1`` it is the polynomial ``~ t^(m-1) / (m-1)!`` that the
+    eigenvalue (modulus 1) does not predict (Trefethen & Embree,
+    *Spectra and Pseudospectra*, ch. 16). Binomials are taken through
+    ``gammaln``, so nothing overflows.
+
+    Examples
+    --------
+    >>> np.round(np.exp(jordan_corner_log(1.0, 3, 4)), 9).tolist()
+    [0.0, 0.0, 1.0, 3.0, 6.0]
+    """
+    lam = _check_real(eigenvalue, "eigenvalue")
+    m = _check_int(size, "size", 1, MAX_JORDAN_SIZE)
+    steps = _check_steps(steps)
+    out = np.full(steps + 1, -math.inf)
+    k = m - 1
+    t = np.arange(k, steps + 1)
+    if t.size == 0:
+        return out
+    log_binom = gammaln(t + 1.0) - math.lgamma(k + 1) - gammaln(t - k + 1.0)
+    power = t - k
+    if lam == 0.0:
+        out[k] = 0.0  # lambda^0 = 1; every later power of lambda is 0
+        return out
+    out[k:] = log_binom + power * math.log(abs(lam))
+    return out
+
+
+def modal_cancellation_log(mc: ModeContributions) -> float:
+    """Return ``max_t ln( max_i |c_i lambda_i^t| / ||W^t x|| )``: how far single modes overshoot their sum.
+
+    Parameters
+    ----------
+    mc : ModeContributions
+        From :func:`mode_contributions`.
+
+    Returns
+    -------
+    float
+        Natural log of the largest ratio over the steps where both sides are
+        non-zero; ``nan`` if there is no such step.
+
+    Notes
+    -----
+    For a normal ``W`` the eigenvectors are orthogonal, so no mode can be
+    larger than the whole vector (a conjugate pair is counted with its upper
+    bound ``2 |c| |lambda|^t``, so the ratio stays below 2). A ratio far above
+    1 means the modes are large and nearly cancel: ``x`` is a small
+    difference of big components along nearly parallel eigenvectors. As the
+    modes decay at different rates the cancellation fails, which is the
+    transient growth of non-normal matrices (Trefethen & Embree,
+    *Spectra and Pseudospectra*, ch. 14).
+
+    Examples
+    --------
+    >>> W = matrix_from_eigenvalues([0.9, 0.5], nonnormality=0.99, seed=0)
+    >>> bool(modal_cancellation_log(mode_contributions(W, [1.0, 0.0], 5)) > math.log(10))
+    True
+    >>> bool(modal_cancellation_log(mode_contributions(np.diag([0.9, 0.5]), [1.0, 1.0], 5)) <= 0.0)
+    True
+    """
+    if not isinstance(mc, ModeContributions):
+        raise ValueError(f"mc must be a ModeContributions, got {type(mc).__name__}")
+    total = np.asarray(mc.log_norm_trajectory, dtype=float)
+    if mc.log_contributions.size == 0:
+        return math.nan
+    top = np.max(mc.log_contributions, axis=0)
+    ok = np.isfinite(total) & np.isfinite(top)
+    if not np.any(ok):
+        return math.nan
+    return float(np.max(top[ok] - total[ok]))

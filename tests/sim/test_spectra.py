@@ -27,15 +27,20 @@ from explorer.sim.spectra import (
     SPECTRUM_PRESETS,
     float_limit_steps,
     gradient_log_norms,
+    growth_regime,
     half_life_steps,
     jordan_block,
+    jordan_corner_log,
+    late_log_growth_rate,
     matrix_from_eigenvalues,
     matrix_power_log_norms,
+    modal_cancellation_log,
     mode_contributions,
     random_gaussian_spectrum,
     spectrum_from_modes,
     spectrum_growth,
     spectrum_preset,
+    unit_vector,
 )
 
 EPS = np.finfo(float).eps
@@ -654,3 +659,92 @@ def test_vector_shape_mismatch_is_rejected():
         gradient_log_norms(np.eye(3), np.ones(2), 4)
     with pytest.raises(ValueError, match="x must have shape"):
         mode_contributions(np.eye(3), np.ones(4), 4)
+
+
+# ----------------------------------------------------------------------------
+# helpers of the eigenvalue page
+
+
+def test_growth_regime_absorbs_rounding_on_the_unit_circle():
+    on_circle = spectrum_from_modes([(1.0, 0.7, "pair"), (1.0, math.pi, "real")])
+    assert growth_regime(on_circle).tolist() == ["critical"] * 3
+    assert growth_regime([1.0 + 2e-9, 1.0 - 2e-9, 0.0]).tolist() == ["explode", "vanish", "vanish"]
+    assert growth_regime([1.0 + 2e-9], tol=0.0).tolist() == ["explode"]
+    W = matrix_from_eigenvalues(on_circle, nonnormality=0.9, seed=2)
+    assert set(growth_regime(np.linalg.eigvals(W)).tolist()) == {"critical"}
+
+
+@pytest.mark.parametrize(("values", "tol", "message"), [
+    ([np.nan], 1e-9, "finite"), ([], 1e-9, "1-D"), (["a"], 1e-9, "numbers"), ([1.0], 0.6, "tol"),
+])
+def test_growth_regime_rejects_bad_input(values, tol, message):
+    with pytest.raises(ValueError, match=message):
+        growth_regime(values, tol=tol)
+
+
+def test_unit_vector_is_seeded_unit_and_matches_the_random_spectrum_start():
+    x = unit_vector(50, seed=7)
+    assert np.linalg.norm(x) == pytest.approx(1.0, abs=1e-14)
+    assert np.array_equal(x, unit_vector(50, seed=7))
+    assert not np.allclose(x, unit_vector(50, seed=7, stream=2))
+    assert not np.allclose(x, unit_vector(50, seed=8))
+    # random_gaussian_spectrum starts from the stream-1 vector: its first log norm is ln 1 = 0
+    W = gaussian_matrix(50, 1.0, 7)
+    rs = random_gaussian_spectrum(50, 1.0, seed=7, steps=3)
+    expected = math.log(np.linalg.norm(np.linalg.matrix_power(W, 3) @ x))
+    assert rs.log_norm_trajectory[3] == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(ValueError, match="n must be"):
+        unit_vector(0, seed=1)
+
+
+def test_late_growth_rate_skips_the_transient_and_recovers_rho():
+    g = spectrum_growth([[0.8, 10.0], [0.0, 0.8]], 2000)
+    rate = late_log_growth_rate(g.log_norm_power)
+    # ||J^t|| ~ c t 0.8^t: the log-slope is ln 0.8 + 1/t, within 1e-3 of ln 0.8 for t >= 1000
+    assert rate == pytest.approx(math.log(0.8), abs=2e-3)
+    assert math.isnan(late_log_growth_rate([0.0]))
+    assert math.isnan(late_log_growth_rate([0.0, -math.inf, -math.inf]))
+    assert late_log_growth_rate([0.0, 1.0, 5.0, 6.0], start_fraction=0.0) == pytest.approx(2.0)
+    with pytest.raises(ValueError, match="NaN"):
+        late_log_growth_rate([0.0, math.nan])
+    with pytest.raises(ValueError, match="start_fraction"):
+        late_log_growth_rate([0.0, 1.0], start_fraction=1.0)
+
+
+@pytest.mark.parametrize(("lam", "size"), [(1.0, 4), (-1.0, 3), (0.9, 5), (1.2, 2), (0.0, 3), (2.0, 1)])
+def test_jordan_corner_is_the_corner_of_the_explicit_power(lam, size):
+    steps = 40
+    logs = jordan_corner_log(lam, size, steps)
+    J = jordan_block(lam, size)
+    for t in range(steps + 1):
+        corner = abs(np.linalg.matrix_power(J, t)[0, size - 1])
+        if corner == 0.0:
+            assert logs[t] == -math.inf, t
+        else:
+            assert logs[t] == pytest.approx(math.log(corner), rel=1e-12, abs=1e-12), t
+
+
+def test_jordan_corner_bounds_the_norm_from_below_and_stays_finite_for_huge_steps():
+    steps = MAX_POWER_STEPS
+    corner = jordan_corner_log(1.0, 8, steps)
+    with strict_float_errors():
+        norms = matrix_power_log_norms(jordan_block(1.0, 8), 2000)
+    assert np.all(corner[:2001] <= norms + 1e-12)
+    assert np.all(np.isfinite(corner[7:]))
+    assert corner[-1] == pytest.approx(7 * math.log(steps) - math.log(5040), rel=1e-3)
+
+
+def test_modal_cancellation_is_small_for_normal_and_large_for_tilted_eigenvectors():
+    lam = [0.97, 0.9, 0.8, 0.7]
+    x = unit_vector(4, seed=0)
+    normal = mode_contributions(matrix_from_eigenvalues(lam, seed=0), x, 50)
+    assert modal_cancellation_log(normal) <= 1e-12
+    pair = mode_contributions(matrix_from_eigenvalues([0.5 + 0.5j, 0.5 - 0.5j], seed=0), x[:2], 20)
+    assert modal_cancellation_log(pair) <= math.log(2.0) + 1e-12
+    tilted = mode_contributions(matrix_from_eigenvalues(lam, nonnormality=0.99, seed=0), x, 50)
+    # c = V^-1 x with cond(V) = 100: the parts are up to ~100 times the whole
+    assert math.log(10.0) < modal_cancellation_log(tilted) <= math.log(2 * 100.0)
+    zero = mode_contributions(np.zeros((2, 2)), [0.0, 0.0], 3)
+    assert math.isnan(modal_cancellation_log(zero))
+    with pytest.raises(ValueError, match="ModeContributions"):
+        modal_cancellation_log("nope")
