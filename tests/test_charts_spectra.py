@@ -231,6 +231,13 @@ def test_sample_steps_keeps_the_envelope_of_an_oscillation():
     assert kept.max() == values.max() and kept.min() == values.min()
 
 
+@pytest.mark.parametrize("values", [[0.0], [-0.4, 0.3], [-0.01, 0.01], [2.2, 2.9], [-4771.0, 12.0]])
+def test_decade_domain_leaves_whole_decades_to_label(values):
+    lo, hi = charts.decade_domain(np.array(values))
+    assert lo <= min(values) and hi >= max(values)
+    assert math.floor(hi) - math.ceil(lo) >= 1  # at least two integer ticks (10^k labels)
+
+
 def test_pow10_text_never_forms_the_number():
     assert charts.pow10_text([4771.2, -361.25, 0.0, -math.inf]) == ["1.58e+4771", "5.62e-362", "1", "0"]
 

@@ -108,15 +108,21 @@ def sample_steps(values: np.ndarray, max_points: int = MAX_POINTS, keep: Sequenc
 
 
 def decade_domain(values, pad: float = 0.04, min_span: float = 1.0) -> list[float]:
-    """A y range around the finite values, padded, at least ``min_span`` decades tall."""
+    """A y range around the finite values: padded by ``pad`` of the span, or whole decades when short.
+
+    Ranges under three decades are widened to the enclosing whole decades (at
+    least ``min_span`` of them), so a ``log10_axis`` always has ticks to label.
+    """
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
     if v.size == 0:
         return [-1.0, 1.0]
     lo, hi = float(v.min()), float(v.max())
-    if hi - lo < min_span:
-        mid = 0.5 * (lo + hi)
-        lo, hi = mid - 0.5 * min_span, mid + 0.5 * min_span
+    if hi - lo < 3.0:
+        # A short range gets whole decades at both ends, so the 10^k axis always shows at least two ticks.
+        margin = 0.05 * max(hi - lo, 0.2)
+        lo, hi = math.floor(lo - margin), math.ceil(hi + margin)
+        return [float(lo), float(max(hi, lo + min_span))]
     span = hi - lo
     return [lo - pad * span, hi + pad * span]
 
@@ -263,10 +269,10 @@ def eigenvalue_plane_chart(
             x=x, y=y,
             fill=alt.Fill("regime:N", title=None, scale=alt.Scale(
                 domain=regime_domain, range=[REGIME_COLORS[r] for r in REGIME_LABELS]),
-                legend=alt.Legend(orient="bottom", direction="vertical", symbolSize=140)),
+                legend=alt.Legend(orient="bottom", direction="vertical", symbolSize=220, symbolStrokeWidth=0)),
             shape=alt.Shape("regime:N", title=None, scale=alt.Scale(
                 domain=regime_domain, range=[REGIME_SHAPES[r] for r in REGIME_LABELS]),
-                legend=alt.Legend(orient="bottom", direction="vertical", symbolSize=140)),
+                legend=alt.Legend(orient="bottom", direction="vertical", symbolSize=220, symbolStrokeWidth=0)),
             tooltip=[alt.Tooltip("lambda:N", title="λ"), alt.Tooltip("abs:Q", title="|λ|", format=".6g"),
                      alt.Tooltip("regime:N", title="mode")],
         )
@@ -483,7 +489,7 @@ def gradient_chart(
     g = _log10(log_gradient)
     T = g.size - 1
     step = np.arange(T + 1)
-    grad_label = "‖(Wᵀ)ᵗg‖: gradient sent back t steps"
+    grad_label = "‖(Wᵀ)ᵗg‖: gradient t steps back"
     curves = {
         grad_label: g,
         reference_label: _log10(log_reference)[: T + 1],

@@ -96,7 +96,7 @@ def _gradient_fig(source, spec, seed, steps):
     if source == "random":
         return charts.gradient_chart(r.grad, log_reference=r.measured, reference_label="‖Wᵗx‖: forward signal",
                                      log_rate=r.log_gain, rate_label=charts.GAIN_LABEL)
-    return charts.gradient_chart(r.grad, log_reference=r.measured, reference_label="‖Wᵗ‖ = ‖(Wᵀ)ᵗ‖: largest possible",
+    return charts.gradient_chart(r.grad, log_reference=r.measured, reference_label="‖Wᵗ‖: the largest possible",
                                  log_rate=r.log_rho, rate_label=charts.RHO_LABEL)
 
 
@@ -173,12 +173,11 @@ ui.page_header(
     "stop telling the whole story: non-normal matrices and Jordan blocks.",
 )
 c = ui.Controls("eig", SPECTRUM_SCENARIOS)
-top = st.columns([3, 2.6, 1.2], gap="medium", vertical_alignment="top")
+top = st.columns([2.6, 3, 1.1], gap="medium", vertical_alignment="top")
 with top[0]:
     c.scenario_picker()
 source = c.segmented("source", "Matrix W", tuple(SOURCES), D["source"], format_func=SOURCES.get, container=top[1],
                      help="Build W from up to four modes, take a Jordan block, or draw W with entries N(0, g²/n).")
-# A slider, not a number box: Streamlit 1.67 raises on a bound integer number_input given "inf" in the URL.
 seed = int(c.slider("seed", "Seed", 0, 99, D["seed"], 1, container=top[2],
                     help="Seeds the eigenvector frame, the start vector x, the gradient g and a random W."))
 
@@ -316,8 +315,8 @@ else:
 st.subheader("The gradient meets the same eigenvalues")
 grad_left, grad_right = st.columns([1.3, 2], gap="large")
 with grad_left:
-    st.latex(r"h_t = W h_{t-1}\ \Rightarrow\ \frac{\partial L}{\partial h_{T-t}} = "
-             r"(W^\top)^t\,\frac{\partial L}{\partial h_T}")
+    st.latex(r"\begin{aligned} h_t &= W h_{t-1} \\ \frac{\partial L}{\partial h_{T-t}} &= (W^\top)^t\,"
+             r"\frac{\partial L}{\partial h_T} \end{aligned}")
     st.markdown(
         f"Back-propagation sends the gradient through Wᵀ once per step. Wᵀ has the same eigenvalues as W and "
         f"‖(Wᵀ)ᵗ‖ = ‖Wᵗ‖, so the gradient explodes or vanishes exactly when the forward signal does. For a random "
