@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from pathlib import Path
 
+import altair as alt
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -51,3 +53,23 @@ def assert_charts_finite(at) -> int:
 @pytest.fixture
 def app_path() -> str:
     return APP
+
+
+def spec_of(chart) -> dict:
+    """An Altair chart's Vega-Lite spec; ``to_dict`` validates it against the schema."""
+    with alt.data_transformers.enable("default", max_rows=None):
+        return chart.to_dict()
+
+
+def spec_rows(chart) -> list[dict]:
+    """All inline rows of a chart spec's datasets."""
+    return [row for values in spec_of(chart).get("datasets", {}).values() for row in values]
+
+
+def assert_finite(rows: list[dict], *, allow_empty: bool = False) -> None:
+    """Every float in the rows is finite (and, unless ``allow_empty``, there are rows to check)."""
+    assert rows or allow_empty
+    for row in rows:
+        for k, v in row.items():
+            if isinstance(v, float):
+                assert math.isfinite(v), (k, row)

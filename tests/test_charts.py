@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import altair as alt
 import numpy as np
 import pytest
 
 from explorer import sim
 from explorer.charts import activations as charts
 from explorer.charts.common import ACTIVATION_COLORS, ACTIVATION_LABELS, finite_rows, log10_axis
+from tests.conftest import assert_finite, spec_rows
 
 NAMES = ("sigmoid", "tanh", "relu")
 
@@ -17,27 +17,12 @@ def acts(names=NAMES):
     return [sim.activation(n) for n in names]
 
 
-def spec_values(chart) -> list[dict]:
-    """All inline rows of a chart spec (validated against the Vega-Lite schema by to_dict)."""
-    with alt.data_transformers.enable("default", max_rows=None):
-        spec = chart.to_dict()  # raises on an invalid spec
-    rows = []
-    for values in spec.get("datasets", {}).values():
-        rows.extend(values)
-    return rows
-
-
-def assert_finite(rows: list[dict]) -> None:
-    for row in rows:
-        for k, v in row.items():
-            if isinstance(v, float):
-                assert np.isfinite(v), (k, row)
 
 
 def test_function_and_derivative_charts_are_valid_and_finite():
     x = np.linspace(-1000, 1000, 201)
     for chart in (charts.function_chart(x, acts()), charts.derivative_chart(x, acts(), 0.1)):
-        rows = spec_values(chart)
+        rows = spec_rows(chart)
         assert rows
         assert_finite(rows)
 
@@ -52,7 +37,7 @@ def test_activation_colours_are_fixed_across_charts():
 
 def test_derivative_chart_marks_gamma_of_each_activation():
     chart = charts.derivative_chart(np.linspace(-4, 4, 81), acts(("sigmoid", "gelu")), 0.1)
-    rows = spec_values(chart)
+    rows = spec_rows(chart)
     gammas = {r["activation"]: r["gamma"] for r in rows if "gamma" in r}
     assert gammas["Sigmoid"] == 0.25
     assert gammas["GELU"] == pytest.approx(sim.activation("gelu").gamma)
@@ -60,7 +45,7 @@ def test_derivative_chart_marks_gamma_of_each_activation():
 
 def test_depth_chart_stays_finite_at_extreme_depth():
     factors = {n: sim.depth_factors(n, 1.0, 0.0, max_depth=5000) for n in ("sigmoid", "gelu")}
-    rows = spec_values(charts.depth_chart(factors, 1e-6))
+    rows = spec_rows(charts.depth_chart(factors, 1e-6))
     assert_finite(rows)
     lows = [r["log10_factor"] for r in rows if r.get("quantity", "").startswith("γ") and r["activation"] == "Sigmoid"]
     assert min(lows) < -3000  # 0.25^5000 = 10^-3010, drawn without underflow
@@ -76,7 +61,7 @@ def test_depth_chart_y_axis_reads_powers_of_ten():
 def test_histogram_chart_has_quadrature_rule_per_activation():
     hists = {n: sim.derivative_histogram(n, n_samples=2000) for n in NAMES}
     expected = {n: sim.derivative_moments(n)[0] for n in NAMES}
-    rows = spec_values(charts.histogram_chart(hists, expected))
+    rows = spec_rows(charts.histogram_chart(hists, expected))
     assert_finite(rows)
     rules = {r["activation"]: r["quadrature"] for r in rows if "quadrature" in r}
     assert rules == {ACTIVATION_LABELS[n]: expected[n] for n in NAMES}
@@ -88,7 +73,7 @@ def test_saturation_strip_accepts_no_intervals():
 
 
 def test_tanh_relation_chart_overlays_both_curves():
-    rows = spec_values(charts.tanh_relation_chart(sim.tanh_sigmoid_relation(np.linspace(-3, 3, 31))))
+    rows = spec_rows(charts.tanh_relation_chart(sim.tanh_sigmoid_relation(np.linspace(-3, 3, 31))))
     assert {r["curve"] for r in rows} == {"tanh′(x)", "4·σ′(2x)"}
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 
-import altair as alt
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -13,31 +12,13 @@ from streamlit.testing.v1 import AppTest
 from explorer import sim
 from explorer.charts import spectra as charts
 from explorer.site import PAGES
-from tests.conftest import APP, assert_charts_finite, chart_tables
+from tests.conftest import APP, assert_charts_finite, assert_finite, chart_tables, spec_of, spec_rows
 
 PAGE = next(p for p in PAGES if p.prefix == "eig")
 LN10 = math.log(10.0)
 
 
-def spec_of(chart) -> dict:
-    """The chart's spec; ``to_dict`` validates it against the Vega-Lite schema."""
-    with alt.data_transformers.enable("default", max_rows=None):
-        return chart.to_dict()
 
-
-def spec_rows(chart) -> list[dict]:
-    rows = []
-    for values in spec_of(chart).get("datasets", {}).values():
-        rows.extend(values)
-    return rows
-
-
-def assert_finite(rows: list[dict]) -> None:
-    assert rows
-    for row in rows:
-        for k, v in row.items():
-            if isinstance(v, float):
-                assert math.isfinite(v), (k, row)
 
 
 def curve(rows: list[dict], label: str, column: str = "log10_size") -> np.ndarray:
