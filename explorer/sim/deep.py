@@ -52,7 +52,9 @@ weights, and changing ``sigma_w`` only rescales them.
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -597,6 +599,11 @@ class DeepGradients:
 
 # --------------------------------------------------------------------------- core
 
+_PARALLEL_NORM_WIDTH = 128
+"""Layers at least this wide compute their spectral norms on worker threads."""
+_NORM_WORKERS = 2
+_NORMS_IN_FLIGHT = 4
+
 
 def _propagate(
     make_layer: Callable[[int], object],
@@ -615,14 +622,34 @@ def _propagate(
     kept: list = []
 
     log_a, a_unit = 0.0, np.array(x, dtype=float)
-    for index in range(depth):
-        layer = make_layer(index + 1)
-        log_weight_norms[index] = layer.log_norm()
-        log_z, z_unit = _log_scaled_sum(log_a, layer.matvec(a_unit), biases(index + 1))
-        log_a, a_unit, dsigmas[index] = _activate(act.name, act, log_z, z_unit)
-        log_activation_norms[index] = log_a + _log_norm(a_unit)
-        if keep_layers:
-            kept.append(layer)
+    # Each layer's spectral norm (a Gram matrix, Lanczos and a Cholesky certificate) costs far
+    # more than its forward product, and the layers are independent: wide layers hand their
+    # norms to worker threads (BLAS and LAPACK release the GIL) while this thread draws the
+    # next layer. At most _NORMS_IN_FLIGHT layers wait, so memory stays bounded.
+    parallel = width >= _PARALLEL_NORM_WIDTH and depth > 1
+    pool = ThreadPoolExecutor(max_workers=_NORM_WORKERS) if parallel else None
+    pending: deque = deque()
+    try:
+        for index in range(depth):
+            layer = make_layer(index + 1)
+            if pool is None:
+                log_weight_norms[index] = layer.log_norm()
+            else:
+                pending.append((index, pool.submit(layer.log_norm)))
+                while len(pending) > _NORMS_IN_FLIGHT:
+                    done, future = pending.popleft()
+                    log_weight_norms[done] = future.result()
+            log_z, z_unit = _log_scaled_sum(log_a, layer.matvec(a_unit), biases(index + 1))
+            log_a, a_unit, dsigmas[index] = _activate(act.name, act, log_z, z_unit)
+            log_activation_norms[index] = log_a + _log_norm(a_unit)
+            if keep_layers:
+                kept.append(layer)
+        while pending:
+            done, future = pending.popleft()
+            log_weight_norms[done] = future.result()
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     log_error, error_unit = _log_scaled_sum(log_a, a_unit, -y)
 

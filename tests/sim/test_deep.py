@@ -467,3 +467,20 @@ def test_summary_of_one_layer_has_no_rate():
     assert math.isnan(s.log_rate) and s.regime == "neutral"
     with pytest.raises(ValueError, match="DeepGradients"):
         sim.deep_gradient_summary("nope")
+
+
+@pytest.mark.parametrize("init", ["gaussian", "orthogonal"])
+def test_wide_layers_norms_on_worker_threads_match_the_serial_pass(monkeypatch, init):
+    """Width >= 128 computes layer norms on threads; the result is identical to one thread."""
+    args = dict(depth=9, width=160, activation="tanh", sigma_w=1.3, sigma_b=0.2, init=init, seed=4)
+    assert args["width"] >= deep._PARALLEL_NORM_WIDTH
+    threaded = sim.deep_network_gradients(**args)
+    monkeypatch.setattr(deep, "_PARALLEL_NORM_WIDTH", 10**9)
+    serial = sim.deep_network_gradients(**args)
+    np.testing.assert_array_equal(threaded.log_weight_norms, serial.log_weight_norms)
+    np.testing.assert_array_equal(threaded.log_bound, serial.log_bound)
+    np.testing.assert_array_equal(threaded.log_delta_norms, serial.log_delta_norms)
+    # and each norm is the largest singular value of the layer's matrix
+    net = sim.build_network(9, 160, sigma_w=1.3, sigma_b=0.2, init=init, seed=4)
+    top = [np.linalg.norm(w, 2) for w in net.weights]
+    np.testing.assert_allclose(threaded.log_weight_norms, np.log(top), rtol=1e-9)
