@@ -355,7 +355,8 @@ def derivative_histogram_chart(
             x="x:Q",
             color=alt.Color("what:N", title=None,
                             scale=alt.Scale(domain=domain, range=[THEORY, OKABE_ITO["vermillion"]]),
-                            legend=alt.Legend(labelLimit=0)),
+                            # One entry per line: side by side they overflow a half-width chart at 1024 px.
+                            legend=alt.Legend(labelLimit=0, columns=1)),
             strokeDash=alt.StrokeDash("what:N", scale=alt.Scale(domain=domain, range=[THEORY_DASH, SOLID]),
                                       legend=None),
             tooltip=[alt.Tooltip("what:N", title="rule")],

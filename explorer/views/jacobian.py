@@ -157,27 +157,33 @@ def _deep_verdict(ds, act: str, init: str, sw: float, depth: int) -> tuple[str, 
 
 
 def _rnn_controls(box) -> tuple:
-    """The recurrent network's controls in ``box``; returns the simulation key."""
-    row = box.columns([1.1, 1.6, 1.1, 1.5], gap="medium")
+    """The recurrent network's controls in ``box``; returns the simulation key.
+
+    Three rows of at most four, so every label and value stays whole with the sidebar open on a
+    1024-px screen: the network; the size W_rec is scaled to (and its seed); then size, length and inputs.
+    """
+    row = box.columns(3, gap="medium")
     act = c.select("act", "Activation σ", sim.ACTIVATIONS, R["act"], format_func=LABEL.__getitem__, container=row[0])
     form = c.segmented("form", "Update rule", tuple(FORMS), R["form"], format_func=FORMS.__getitem__,
                        container=row[1], help="Pascanu (the paper's eq. 2): x_t = W σ(x_{t−1}) + W_in u_t + b. "
                             "Elman (textbook): x_t = σ(W x_{t−1} + W_in u_t + b).")
     kind = c.select("kind", "W_rec family", tuple(KINDS), R["kind"], format_func=KINDS.__getitem__, container=row[2],
                     help="Nilpotent: ones on the superdiagonal — every eigenvalue is 0, the singular values are not.")
+    # The first column is wide enough for the long target label on one line at 1024 px.
+    scale_row = box.columns([2.2, 1.6, 1], gap="medium")
     tkind = c.segmented("tkind", "Target: σ_max or spectral radius ρ", tuple(TKINDS), R["tkind"],
-                        format_func=TKINDS.__getitem__, container=row[3],
+                        format_func=TKINDS.__getitem__, container=scale_row[0],
                         help="The bound is about σ_max. Targeting ρ instead shows how different the two can be.")
-    row = box.columns([1.4, 1.2, 1.2, 1.1, 1.1, 0.8], gap="medium")
-    target = c.slider("target", "Target value", 0.05, 16.0, R["target"], 0.05, container=row[0],
+    target = c.slider("target", "Target value", 0.05, 16.0, R["target"], 0.05, container=scale_row[1],
                       help="σ_max (or ρ) of the built W_rec. 1/γ is 1 for tanh and ReLU, 4 for the sigmoid.")
-    n = c.slider("n", "Hidden size n", 2, 256, R["n"], 1, container=row[1])
-    T = c.slider("T", "Steps T", 10, 1000, R["T"], 10, container=row[2])
-    inp = c.slider("inp", "Input scale", 0.0, 5.0, R["inp"], 0.01, container=row[3],
+    row = box.columns(4, gap="medium")
+    n = c.slider("n", "Hidden size n", 2, 256, R["n"], 1, container=row[0])
+    T = c.slider("T", "Steps T", 10, 1000, R["T"], 10, container=row[1])
+    inp = c.slider("inp", "Input scale", 0.0, 5.0, R["inp"], 0.01, container=row[2],
                    help="Standard deviation of the inputs u_t; large inputs saturate tanh and sigmoid.")
-    bias = c.slider("bias", "Bias b", -2.0, 2.0, R["bias"], 0.1, container=row[4])
+    bias = c.slider("bias", "Bias b", -2.0, 2.0, R["bias"], 0.1, container=row[3])
     # A float input: Streamlit 1.67 crashes on an integer number_input bound to ?x=inf.
-    seed = c.number("seed", "Seed", 0.0, 10_000.0, R["seed"], 1.0, fmt="%.0f", container=row[5])
+    seed = c.number("seed", "Seed", 0.0, 10_000.0, R["seed"], 1.0, fmt="%.0f", container=scale_row[2])
     if kind == "nilpotent" and tkind == "spectral_radius":
         box.warning("A nilpotent matrix has ρ = 0 at every scale, so no scaling reaches a positive ρ. "
                     "The target is read as σ_max instead; switch the target to σ_max.", icon=":material/warning:")
@@ -191,20 +197,24 @@ def _sweep_control(box) -> list:
 
 
 def _deep_controls(box) -> tuple:
-    """The deep network's controls in ``box``; returns the gradient key."""
-    row = box.columns([1.1, 1.2, 1.3, 1.3, 1.2, 1.2, 0.8], gap="medium")
+    """The deep network's controls in ``box``; returns the gradient key.
+
+    Two rows (the choices, then the four sliders) rather than seven narrow columns.
+    """
+    row = box.columns(3, gap="medium")
     d_act = c.select("d_act", "Activation σ", sim.ACTIVATIONS, D["d_act"], format_func=LABEL.__getitem__,
                      container=row[0])
     d_init = c.select("d_init", "Initialisation", sim.INIT_SCHEMES, D["d_init"], format_func=INITS.__getitem__,
                       container=row[1], help="Gaussian: variance σ_w²/width. Xavier (Glorot & Bengio 2010) and He "
                                              "(He et al. 2015) rescale it; orthogonal weights have ‖w‖₂ = σ_w.")
-    d_sw = c.slider("d_sw", "Weights σ_w", 0.1, 5.0, D["d_sw"], 0.05, container=row[2],
+    row_sliders = box.columns(4, gap="medium")
+    d_sw = c.slider("d_sw", "Weights σ_w", 0.1, 5.0, D["d_sw"], 0.05, container=row_sliders[0],
                     help="Multiplies the scheme's standard deviation.")
-    d_sb = c.slider("d_sb", "Biases σ_b", 0.0, 2.0, D["d_sb"], 0.05, container=row[3],
+    d_sb = c.slider("d_sb", "Biases σ_b", 0.0, 2.0, D["d_sb"], 0.05, container=row_sliders[1],
                     help="Standard deviation of the biases b^l.")
-    d_depth = c.slider("d_depth", "Depth L", 2, 100, D["d_depth"], 1, container=row[4])
-    d_width = c.slider("d_width", "Width", 2, 512, D["d_width"], 1, container=row[5])
-    d_seed = c.number("d_seed", "Seed", 0.0, 10_000.0, D["d_seed"], 1.0, fmt="%.0f", container=row[6])
+    d_depth = c.slider("d_depth", "Depth L", 2, 100, D["d_depth"], 1, container=row_sliders[2])
+    d_width = c.slider("d_width", "Width", 2, 512, D["d_width"], 1, container=row_sliders[3])
+    d_seed = c.number("d_seed", "Seed", 0.0, 10_000.0, D["d_seed"], 1.0, fmt="%.0f", container=row[2])
     return d_act, d_init, float(d_sw), float(d_sb), int(d_depth), int(d_width), int(d_seed)
 
 
@@ -238,25 +248,30 @@ if view == "rnn":
                                           ("1/γ", s.critical_scale)], strict=True):
         col.metric(label, f"{value:.4g}")
 
-    left, right = st.columns(2, gap="large")
+    # Multi-line (aligned) forms: every equation fits a half-width column at 1024 px with the sidebar open.
+    left, right = st.columns(2, gap="medium")
     with left:
         if form == "pascanu":
             st.latex(r"x_t = W_{rec}\,\sigma(x_{t-1}) + W_{in} u_t + b")
-            st.latex(r"J_j = \frac{\partial x_j}{\partial x_{j-1}} = W_{rec}\,\mathrm{diag}\big(\sigma'(x_{j-1})\big)")
+            st.latex(r"\begin{aligned}J_j &= \frac{\partial x_j}{\partial x_{j-1}}\\ "
+                     r"&= W_{rec}\,\mathrm{diag}\big(\sigma'(x_{j-1})\big)\end{aligned}")
         else:
-            st.latex(r"x_t = \sigma(a_t),\quad a_t = W_{rec}\,x_{t-1} + W_{in} u_t + b")
-            st.latex(r"J_j = \frac{\partial x_j}{\partial x_{j-1}} = \mathrm{diag}\big(\sigma'(a_j)\big)\,W_{rec}")
-        st.latex(r"\frac{\partial x_t}{\partial x_k} = \prod_{j=k+1}^{t} J_j = J_t\,J_{t-1}\cdots J_{k+1}")
+            st.latex(r"\begin{aligned}x_t &= \sigma(a_t),\\ a_t &= W_{rec}\,x_{t-1} + W_{in} u_t + b\end{aligned}")
+            st.latex(r"\begin{aligned}J_j &= \frac{\partial x_j}{\partial x_{j-1}}\\ "
+                     r"&= \mathrm{diag}\big(\sigma'(a_j)\big)\,W_{rec}\end{aligned}")
+        st.latex(r"\begin{aligned}\frac{\partial x_t}{\partial x_k} &= \prod_{j=k+1}^{t} J_j\\ "
+                 r"&= J_t\,J_{t-1}\cdots J_{k+1}\end{aligned}")
         st.caption(r"Latest factor on the left. Entry $(i, m)$ of $J_j$ is $\partial x_j^{(i)}/\partial x_{j-1}^{(m)} "
                    r"= (W_{rec})_{im}\,\sigma'(x_{j-1}^{(m)})$: rows index outputs (numerator layout), so the factor "
                    r"is $W_{rec}\,\mathrm{diag}(\sigma')$, not the $W_{rec}^{\mathsf T}$ printed in the paper's eq. 5. "
                    r"The transpose belongs to the backward pass, which multiplies gradients by $J_j^{\mathsf T}$; "
                    r"the bound is unaffected because $\|W_{rec}^{\mathsf T}\|_2 = \|W_{rec}\|_2$.")
     with right:
-        st.latex(r"\|J_j\|_2 \le \|W_{rec}\|_2\,\|\mathrm{diag}(\sigma')\|_2 \le \sigma_{max}(W_{rec})\,\gamma = \eta")
+        st.latex(r"\begin{aligned}\|J_j\|_2 &\le \|W_{rec}\|_2\,\|\mathrm{diag}(\sigma')\|_2\\ "
+                 r"&\le \sigma_{max}(W_{rec})\,\gamma = \eta\end{aligned}")
         st.latex(rf"\eta = {s.sigma_max:.3g} \times {s.gamma:.3g} = {s.eta:.3g}")
-        st.latex(r"\Big\|\frac{\partial x_t}{\partial x_k}\Big\|_2 \le \eta^{\,t-k},\qquad "
-                 r"\sigma_{max}(W_{rec}) < \tfrac{1}{\gamma} \;\Rightarrow\; \eta^{\,t-k} \to 0")
+        st.latex(r"\begin{gathered}\Big\|\frac{\partial x_t}{\partial x_k}\Big\|_2 \le \eta^{\,t-k},\\ "
+                 r"\sigma_{max}(W_{rec}) < \tfrac{1}{\gamma} \;\Rightarrow\; \eta^{\,t-k} \to 0\end{gathered}")
         st.caption("σ_max < 1/γ is sufficient for vanishing. The reverse, σ_max > 1/γ, is only necessary for "
                    "explosion: the inequality runs one way. The condition concerns the largest singular value; the "
                    "eigenvalues (ρ) decide only the very long run.")
@@ -270,14 +285,15 @@ if view == "rnn":
                       "gradient ∂E_T/∂x_k of a unit read-out loss at T, which can never exceed the blue line." + zero)
 
     st.subheader("Sufficient, not necessary: sweeping σ_max")
-    left, right = st.columns([1, 3], gap="large")
-    names = _sweep_control(left)
+    # The picker gets a width that holds four chips (not a quarter column, which truncated them); the
+    # chart below it gets the full width.
+    names = _sweep_control(st.container(width=480))
     names = tuple(a for a in sim.ACTIVATIONS if a in {*names, act})
     T_sweep = min(int(T), SWEEP_STEPS if n <= 128 else SWEEP_STEPS // 2)
-    left.caption(f"Each point is a network like yours (n = {n}, same seed, inputs and W_rec direction) with W_rec "
-                 f"rescaled to that σ_max, run for {T_sweep} steps; the rate is the long-run growth per step of a "
-                 "vector pushed through the Jacobians (top Lyapunov exponent).")
-    with right, ui.heavy(n * n * T_sweep * len(names) >= 4e7, "Sweeping σ_max…"):
+    st.caption(f"Each point is a network like yours (n = {n}, same seed, inputs and W_rec direction) with W_rec "
+               f"rescaled to that σ_max, run for {T_sweep} steps; the rate is the long-run growth per step of a "
+               "vector pushed through the Jacobians (top Lyapunov exponent).")
+    with ui.heavy(n * n * T_sweep * len(names) >= 4e7, "Sweeping σ_max…"):
         ui.show_chart(_sweep_fig(names, (int(n), T_sweep, kind, int(seed), form, float(inp), float(bias)),
                                  s.sigma_max), alt_text="Measured growth rate per step against sigma_max")
     ui.figure_caption("Solid: measured factor per step; dashed: the bound's η = σ_max·γ; dotted rules: 1/γ. Left of "
@@ -287,7 +303,7 @@ if view == "rnn":
                       + (" A nilpotent W_rec makes every long product exactly 0, so no measured rate can be drawn."
                          if kind == "nilpotent" else ""))
 
-    left, right = st.columns(2, gap="large")
+    left, right = st.columns(2, gap="medium")
     with left:
         st.subheader("Every pair (t, k)")
         ui.show_chart(_heat_fig(key), alt_text="Heatmap of log10 Jacobian norms over t and k")
@@ -305,23 +321,22 @@ if view == "rnn":
                           "The gap is why the measurement beats the bound.")
 
     st.subheader("Temporal contributions: the model forgets")
-    left, right = st.columns([2, 3], gap="large")
+    left, right = st.columns(2, gap="medium")
     left.latex(r"\frac{\partial E_T}{\partial W_{rec}} = \sum_{k=1}^{T} "
                r"\underbrace{\frac{\partial E_T}{\partial x_T}\,\frac{\partial x_T}{\partial x_k}\,"
                r"\frac{\partial^+ x_k}{\partial W_{rec}}}_{\text{term}_k}")
-    left.latex(r"\|\text{term}_k\| \le \Big\|\frac{\partial E_T}{\partial x_T}\Big\|\,\eta^{\,T-k}\,"
-               r"\Big\|\frac{\partial^+ x_k}{\partial W_{rec}}\Big\|")
-    left.markdown(r"$\partial^+$ is the immediate derivative ($x_{k-1}$ held fixed). The gradient is a sum of one "
-                  "term per step; each carries the Jacobian product from k to T, so old terms fade with it "
-                  "(Pascanu et al. 2013, eqs. 4–5 and 11).")
-    with right:
-        if r.horizon:
-            ui.show_chart(_terms_fig(key), alt_text="Size of each temporal contribution against step")
-        zeros = int(np.sum(np.isneginf(r.terms)))
-        ui.figure_caption(f"Frobenius norm of each term for E_T = vᵀx_T (unit v); dashed: its bound. The newest "
-                          f"{r.horizon} of {T} terms are within 10⁻⁶ of the largest."
-                          + (f" {zeros} {'term is' if zeros == 1 else 'terms are'} exactly 0 (the state that W_rec "
-                             "multiplies there is 0; x₀ = 0) and not drawn." if zeros else ""))
+    right.latex(r"\begin{aligned}\|\text{term}_k\| &\le \Big\|\frac{\partial E_T}{\partial x_T}\Big\|\,"
+                r"\eta^{\,T-k}\\ &\quad\times\Big\|\frac{\partial^+ x_k}{\partial W_{rec}}\Big\|\end{aligned}")
+    st.markdown(r"$\partial^+$ is the immediate derivative ($x_{k-1}$ held fixed). The gradient is a sum of one "
+                "term per step; each carries the Jacobian product from k to T, so old terms fade with it "
+                "(Pascanu et al. 2013, eqs. 4–5 and 11).")
+    if r.horizon:
+        ui.show_chart(_terms_fig(key), alt_text="Size of each temporal contribution against step")
+    zeros = int(np.sum(np.isneginf(r.terms)))
+    ui.figure_caption(f"Frobenius norm of each term for E_T = vᵀx_T (unit v); dashed: its bound. The newest "
+                      f"{r.horizon} of {T} terms are within 10⁻⁶ of the largest."
+                      + (f" {zeros} {'term is' if zeros == 1 else 'terms are'} exactly 0 (the state that W_rec "
+                         "multiplies there is 0; x₀ = 0) and not drawn." if zeros else ""))
     text, tone = _rnn_verdict(s, act, kind, int(T), r.horizon)
     ui.verdict(text, tone=tone)
 else:
@@ -332,24 +347,25 @@ else:
     d_act, d_init, d_sw, d_sb, d_depth, d_width, d_seed = dkey
     with ui.heavy(d_depth * d_width * d_width >= 4e6, "Back-propagating through the layers…"):
         g, ds = _deep(*dkey)
-    left, right = st.columns([2, 3], gap="large")
-    with left:
-        st.latex(r"\begin{aligned}\delta^l = \frac{\partial C}{\partial b^l} &= \Sigma'(z^l)\,(w^{l+1})^{\mathsf T}\,"
-                 r"\Sigma'(z^{l+1})\cdots\\ &\quad\cdots(w^L)^{\mathsf T}\,\Sigma'(z^L)\,(a^L-y)\end{aligned}")
-        st.latex(r"\Big\|\frac{\partial C}{\partial b^l}\Big\| \le \gamma^{\,L-l+1}"
-                 r"\prod_{r=l+1}^{L}\|w^r\|_2\;\|a^L-y\|")
-        st.markdown(r"With $z^l = w^l a^{l-1} + b^l$, $a^l = \sigma(z^l)$, $C = \tfrac12\|a^L - y\|^2$ and "
-                    r"$\Sigma' = \mathrm{diag}(\sigma')$, each layer going back multiplies the gradient by one "
-                    r"$(w^r)^{\mathsf T}$ and one $\Sigma'$, so the bound changes by $\gamma\|w^r\|_2$ per layer "
-                    f"(here γ = {g.gamma:.3g}, geometric mean ‖w^r‖₂ = {np.exp(np.mean(g.log_weight_norms)):.3g}). "
-                    r"The weight gradient $\delta^l (a^{l-1})^{\mathsf T}$ inherits the same factor (Nielsen, "
-                    "*Neural Networks and Deep Learning*, ch. 2 and 5).")
-    with right:
-        st.subheader("Gradient per layer against the bound")
-        ui.show_chart(_deep_fig(dkey), alt_text="Bias-gradient norm per layer with the feedforward bound")
-        ui.figure_caption("Solid: measured ‖∂C/∂b^l‖; dashed: the bound. Read from right (output) to left (input): "
-                          "the distance between the lines is what the worst case gives away."
-                          + (" Layers with an exactly zero gradient are not drawn." if ds.zero_layers else ""))
+    # The two equations side by side, each broken over lines that fit half the width at 1024 px; the prose
+    # and the chart below them at full width.
+    left, right = st.columns(2, gap="medium")
+    left.latex(r"\begin{aligned}\delta^l &= \frac{\partial C}{\partial b^l}\\ "
+               r"&= \Sigma'(z^l)\,(w^{l+1})^{\mathsf T}\,\Sigma'(z^{l+1})\cdots\\ "
+               r"&\quad\cdots(w^L)^{\mathsf T}\,\Sigma'(z^L)\,(a^L-y)\end{aligned}")
+    right.latex(r"\begin{aligned}\Big\|\frac{\partial C}{\partial b^l}\Big\| &\le \gamma^{\,L-l+1}"
+                r"\prod_{r=l+1}^{L}\|w^r\|_2\\ &\quad\times\|a^L-y\|\end{aligned}")
+    st.markdown(r"With $z^l = w^l a^{l-1} + b^l$, $a^l = \sigma(z^l)$, $C = \tfrac12\|a^L - y\|^2$ and "
+                r"$\Sigma' = \mathrm{diag}(\sigma')$, each layer going back multiplies the gradient by one "
+                r"$(w^r)^{\mathsf T}$ and one $\Sigma'$, so the bound changes by $\gamma\|w^r\|_2$ per layer "
+                f"(here γ = {g.gamma:.3g}, geometric mean ‖w^r‖₂ = {np.exp(np.mean(g.log_weight_norms)):.3g}). "
+                r"The weight gradient $\delta^l (a^{l-1})^{\mathsf T}$ inherits the same factor (Nielsen, "
+                "*Neural Networks and Deep Learning*, ch. 2 and 5).")
+    st.subheader("Gradient per layer against the bound")
+    ui.show_chart(_deep_fig(dkey), alt_text="Bias-gradient norm per layer with the feedforward bound")
+    ui.figure_caption("Solid: measured ‖∂C/∂b^l‖; dashed: the bound. Read from right (output) to left (input): "
+                      "the distance between the lines is what the worst case gives away."
+                      + (" Layers with an exactly zero gradient are not drawn." if ds.zero_layers else ""))
     text, tone = _deep_verdict(ds, d_act, d_init, d_sw, d_depth)
     ui.verdict(text, tone=tone)
 
