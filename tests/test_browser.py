@@ -187,3 +187,35 @@ def test_garbage_deep_link_loads_defaults(page, server):
     assert page.get_by_text(SCENARIOS_BY_PAGE[spec.prefix][0].note).count() >= 1
     # Streamlit drops the malformed bound values; the scenario name is dropped by the page.
     assert "NaN" not in page.url and "1e999" not in page.url and "script" not in page.url
+
+
+# A projector at 1024 px (or a 1280 px screen zoomed to 125 %) and a 1280 x 800 laptop, sidebar open.
+NARROW_VIEWPORTS = [(1024, 768), (1280, 800)]
+# Links whose layout differs from the page's default view.
+LAYOUT_LINKS = {
+    "jac": ["jac_case=deep_sigmoid"],
+    "eig": ["eig_case=jordan_critical", "eig_case=random_1.0"],
+    "pm": ["pm_case=random"],
+}
+OVERFLOWING_EQUATIONS = """() => [...document.querySelectorAll('.katex-display')]
+    .filter(el => el.scrollWidth > el.clientWidth + 6)
+    .map(el => `${el.scrollWidth - el.clientWidth}px too wide: ${
+        (el.querySelector('annotation') || el).textContent.slice(0, 70)}`)"""
+
+
+@pytest.mark.parametrize(("width", "height"), NARROW_VIEWPORTS, ids=[f"{w}px" for w, _ in NARROW_VIEWPORTS])
+@pytest.mark.parametrize("spec", PAGES, ids=[p.prefix for p in PAGES])
+def test_equations_fit_their_columns_on_narrow_screens(page, server, spec, width, height):
+    """No typeset equation is wider than its column, so none is cut off on a projector or laptop."""
+    page.set_viewport_size({"width": width, "height": height})
+    equations = 0
+    for query in ["", *LAYOUT_LINKS.get(spec.prefix, [])]:
+        page.goto(f"{server}/{spec.url_path}" + (f"?{query}" if query else ""))
+        wait_for_app(page, min_charts=1)
+        assert_no_errors(page)
+        equations += page.locator(".katex-display").count()
+        assert page.evaluate(OVERFLOWING_EQUATIONS) == [], query or "default view"
+        if not query and width == NARROW_VIEWPORTS[0][0]:
+            screenshot(page, f"{spec.prefix}-{width}px")
+            page.set_viewport_size({"width": width, "height": height})
+    assert equations > 0  # the check above looked at something

@@ -16,6 +16,8 @@ from explorer.charts.common import (
     base_properties,
     configure,
     finite_rows,
+    fit_legend_columns,
+    legend_width,
     log10_axis,
 )
 from explorer.sim.activations import (
@@ -26,6 +28,9 @@ from explorer.sim.activations import (
 )
 
 _COLOR_TITLE = "Activation"
+_LEGEND_GAP = 25
+"""Pixels between two legends side by side under a chart."""
+DEPTH_CHART_HEIGHT = 340
 
 
 def curves_frame(x: np.ndarray, acts: Sequence[Activation]) -> pd.DataFrame:
@@ -37,8 +42,11 @@ def curves_frame(x: np.ndarray, acts: Sequence[Activation]) -> pd.DataFrame:
     return finite_rows(pd.concat(frames, ignore_index=True), ["x", "f", "df"])
 
 
-def _color(names: Sequence[str]) -> alt.Color:
-    return alt.Color("activation:N", scale=activation_scale(names), title=_COLOR_TITLE)
+def _color(names: Sequence[str], *, reserve: float = 0.0) -> alt.Color:
+    """Fixed colour per activation; the legend wraps into columns when the chart is narrow."""
+    labels = [ACTIVATION_LABELS[n] for n in names]
+    legend = alt.Legend(columns=fit_legend_columns(labels, (0, 3, 2, 1), reserve=reserve))
+    return alt.Color("activation:N", scale=activation_scale(names), title=_COLOR_TITLE, legend=legend)
 
 
 def function_chart(x: np.ndarray, acts: Sequence[Activation]) -> alt.Chart:
@@ -91,17 +99,24 @@ def derivative_chart(x: np.ndarray, acts: Sequence[Activation], threshold: float
             tooltip=[alt.Tooltip("activation:N"), alt.Tooltip("gamma:Q", title="γ = sup|f′|", format=".6g")],
         )
     )
-    gamma_text = (
-        alt.Chart(gamma_df)
-        .mark_text(align="left", dx=8, dy=-8, fontSize=13, fontWeight="bold")
+    # Equal γ at different x (tanh at 0, ReLU at 1): the leftmost label goes on the left of its diamond,
+    # so two "γ = 1" never run into each other however narrow the chart is.
+    first_x = gamma_df.groupby("label")["x"].transform("min")
+    shared = gamma_df.groupby("label")["x"].transform("nunique") > 1
+    on_left = shared & (gamma_df["x"] == first_x)
+    gamma_text = [
+        alt.Chart(gamma_df[mask])
+        .mark_text(align=align, dx=dx, dy=-8, fontSize=13, fontWeight="bold")
         .encode(x="x:Q", y="gamma:Q", text="label:N", color=_color(names))
-    )
+        for mask, align, dx in ((~on_left, "left", 8), (on_left, "right", -8))
+        if mask.any()
+    ]
     rule = (
         alt.Chart(pd.DataFrame({"threshold": [threshold], "label": [f"saturation threshold {threshold:g}"]}))
         .mark_rule(strokeDash=THEORY_DASH, color=THEORY, opacity=0.6)
         .encode(y="threshold:Q", tooltip=[alt.Tooltip("label:N", title="rule")])
     )
-    return configure(base_properties(alt.layer(lines, rule, gamma_points, gamma_text)))
+    return configure(base_properties(alt.layer(lines, rule, gamma_points, *gamma_text)))
 
 
 def saturation_strip(
@@ -201,16 +216,20 @@ def depth_chart(factors: Mapping[str, DepthFactors], threshold: float) -> alt.La
     """Products of per-layer factors against depth, in log10, with the threshold line."""
     names = list(factors)
     df = depth_frame(factors)
+    # Two legends share the row under the plot: the factors stack into a column first, then the activations.
+    quantities = list(_DEPTH_QUANTITIES.values())
+    activations_row = legend_width([ACTIVATION_LABELS[n] for n in names]) + _LEGEND_GAP
     lines = (
         alt.Chart(df)
         .mark_line(strokeWidth=2.5)
         .encode(
             x=alt.X("depth:Q", title="depth L (layers or time steps)"),
             y=alt.Y("log10_factor:Q", axis=log10_axis("product of factors (log scale)")),
-            color=_color(names),
+            color=_color(names, reserve=legend_width(quantities, 1) + _LEGEND_GAP),
             strokeDash=alt.StrokeDash(
                 "quantity:N", title="Factor",
-                scale=alt.Scale(domain=list(_DEPTH_QUANTITIES.values()), range=[[6, 4], [1, 0], [2, 3]]),
+                scale=alt.Scale(domain=quantities, range=[[6, 4], [1, 0], [2, 3]]),
+                legend=alt.Legend(columns=fit_legend_columns(quantities, (0, 1), reserve=activations_row)),
             ),
             tooltip=[alt.Tooltip("activation:N"), alt.Tooltip("quantity:N"), alt.Tooltip("depth:Q"),
                      alt.Tooltip("log10_factor:Q", title="log10 of product", format=".2f")],
@@ -221,7 +240,9 @@ def depth_chart(factors: Mapping[str, DepthFactors], threshold: float) -> alt.La
         .mark_rule(color=THEORY, strokeWidth=1.5)
         .encode(y="y:Q", tooltip=[alt.Tooltip("label:N", title="rule")])
     )
-    return configure(base_properties(alt.layer(lines, rule)))
+    # Taller than the other charts: on a narrow screen the legends stack into up to three rows, and the
+    # plot keeps enough height for its axis title.
+    return configure(base_properties(alt.layer(lines, rule), height=DEPTH_CHART_HEIGHT))
 
 
 def tanh_relation_chart(rel: TanhSigmoidRelation) -> alt.Chart:

@@ -24,6 +24,7 @@ from explorer.charts.common import (
     base_properties,
     configure,
     finite_rows,
+    fit_legend_columns,
     log10_axis,
 )
 from explorer.sim.power import CircleImage, EigenLine
@@ -39,7 +40,8 @@ def _series_encoding(theory_label: str | None) -> dict:
     domain = [MEASURED_LABEL] if theory_label is None else [MEASURED_LABEL, theory_label]
     return {
         "color": alt.Color("series:N", title=None,
-                           scale=alt.Scale(domain=domain, range=[MEASURED, THEORY][: len(domain)])),
+                           scale=alt.Scale(domain=domain, range=[MEASURED, THEORY][: len(domain)]),
+                           legend=alt.Legend(columns=fit_legend_columns(domain, (0, 1)))),
         "strokeDash": alt.StrokeDash("series:N", title=None,
                                      scale=alt.Scale(domain=domain, range=[SOLID, THEORY_DASH][: len(domain)])),
     }
@@ -202,18 +204,24 @@ def rayleigh_chart(rayleigh: np.ndarray, lambda1_real: float, *, theory_label: s
 # (d) spectrum
 
 
+def _square(chart: alt.LayerChart, size: int) -> alt.LayerChart:
+    """A plot area of ``size`` x ``size`` pixels, axes and legend added around it ("pad")."""
+    return configure(chart.properties(width=size, height=size, autosize=alt.AutoSizeParams(type="pad")))
+
+
 def _circle(radius: float, label: str, num: int = 181) -> pd.DataFrame:
     phi = np.linspace(0.0, 2.0 * np.pi, num)
     return pd.DataFrame({"re": radius * np.cos(phi), "im": radius * np.sin(phi), "k": np.arange(num),
                          "curve": label})
 
 
-def eigenvalue_chart(eigenvalues: Sequence[complex], *, dominant_label: str, height: int = 440) -> alt.LayerChart:
+def eigenvalue_chart(eigenvalues: Sequence[complex], *, dominant_label: str, size: int = 320) -> alt.LayerChart:
     """Eigenvalues on the complex plane, the unit circle, and the circle ``|z| = |lambda_1|``.
 
     ``eigenvalues`` must be sorted by decreasing magnitude (as the sim returns
-    them); the first is marked as dominant. Both axes share one range so the
-    circles stay round when the chart is about square.
+    them); the first is marked as dominant. Both axes share one range and the
+    plot is ``size`` pixels square, so the circles stay round; render it at its
+    own width, not stretched.
     """
     z = np.asarray(eigenvalues, dtype=complex)
     df = pd.DataFrame({
@@ -263,7 +271,7 @@ def eigenvalue_chart(eigenvalues: Sequence[complex], *, dominant_label: str, hei
         align="right" if first_re > 0 else "left", dx=-12 if first_re > 0 else 12, dy=-14,
         fontSize=14, fontWeight="bold", color=THEORY,
     )
-    return configure(base_properties(alt.layer(rings, points, label), height=height))
+    return _square(alt.layer(rings, points, label), size)
 
 
 # ---------------------------------------------------------------------------
@@ -283,7 +291,7 @@ def plane_layers(matrix_name: str = "W") -> dict[str, str]:
 
 def plane_chart(
     image: CircleImage, lines: Sequence[EigenLine], directions: np.ndarray, next_vector: np.ndarray,
-    *, matrix_name: str = "W", max_radius: float = 4.0, height: int = 560,
+    *, matrix_name: str = "W", max_radius: float = 4.0, size: int = 400,
 ) -> alt.LayerChart:
     """Unit circle, its image under the matrix, eigenvector lines, and the iterates' directions.
 
@@ -301,6 +309,9 @@ def plane_chart(
         How the iterated matrix is written in labels (``"W"`` or ``"Wᵀ"``).
     max_radius : float
         The frame is ``[-R, R]^2`` with ``R = min(1.1 max(1, |image|), max_radius)``; larger images are clipped.
+    size : int
+        The plot is ``size`` pixels square, so circles stay round and angles true; render it at its
+        own width, not stretched.
     """
     dirs = np.asarray(directions, dtype=float).reshape(-1, 2)
     reach = float(np.nanmax(np.hypot(image.image[:, 0], image.image[:, 1]))) if image.image.size else 1.0
@@ -317,7 +328,8 @@ def plane_chart(
 
     names = list(plane_layers(matrix_name))
     circle_name, image_name, line_name, earlier_name, current_name, next_name = names
-    color = alt.Color("layer:N", title=None, legend=alt.Legend(columns=2, symbolStrokeWidth=3, labelLimit=0),
+    legend = alt.Legend(columns=fit_legend_columns(names, (2, 1)), symbolStrokeWidth=3, labelLimit=0)
+    color = alt.Color("layer:N", title=None, legend=legend,
                       scale=alt.Scale(domain=names, range=list(plane_layers(matrix_name).values())))
 
     curves = pd.concat([
@@ -398,4 +410,4 @@ def plane_chart(
         align="left", dx=8, dy=14, fontSize=15, fontWeight="bold", color=ACCENT,
     )
     layers = alt.layer(curve_layer, eig_rules, eig_text, rays, tips, step_rule, step_point, current_text)
-    return configure(base_properties(layers, height=height))
+    return _square(layers, size)

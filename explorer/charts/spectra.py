@@ -30,6 +30,7 @@ from explorer.charts.common import (
     base_properties,
     configure,
     finite_rows,
+    fit_legend_columns,
     log10_axis,
 )
 from explorer.sim.spectra import FloatLimits, ModeContributions
@@ -155,7 +156,8 @@ def _lines(df: pd.DataFrame, styles: dict[str, tuple[str, list[int], float]], *,
             y=alt.Y("log10_size:Q", axis=log10_axis(y_title), scale=alt.Scale(domain=y_domain, nice=False)),
             color=alt.Color("curve:N", title=None, sort=domain,
                             scale=alt.Scale(domain=domain, range=[s[0] for s in styles.values()]),
-                            legend=alt.Legend(columns=2, labelLimit=380, symbolStrokeWidth=3)),
+                            legend=alt.Legend(columns=fit_legend_columns(domain, (2, 1)), labelLimit=380,
+                                              symbolStrokeWidth=3)),
             strokeDash=alt.StrokeDash("curve:N", title=None, sort=domain,
                                       scale=alt.Scale(domain=domain, range=[s[1] for s in styles.values()])),
             strokeWidth=alt.StrokeWidth("curve:N", legend=None,
@@ -415,7 +417,7 @@ def gelfand_chart(
     colors = [*[c for _, _, _, c in levels][: len(lv)], MEASURED]
     dashes = [*[d for _, _, d, _ in levels][: len(lv)], SOLID]
     color = alt.Color("curve:N", title=None, scale=alt.Scale(domain=domain, range=colors),
-                      legend=alt.Legend(labelLimit=380))
+                      legend=alt.Legend(labelLimit=380, columns=fit_legend_columns(domain, (0, 2, 1))))
     dash = alt.StrokeDash("curve:N", title=None, scale=alt.Scale(domain=domain, range=dashes), legend=None)
     line = alt.Chart(df).mark_line(strokeWidth=3, clip=True).encode(
         x=x, y=yenc, color=color, strokeDash=dash,

@@ -1,6 +1,7 @@
 """Activation derivatives: how much each layer's f′ shrinks the gradient."""
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from explorer import sim, ui
@@ -9,6 +10,8 @@ from explorer.charts.common import ACTIVATION_LABELS
 from explorer.scenarios import ACTIVATION_SCENARIOS
 
 THRESHOLD = 1e-6
+TOP_SELECT_WIDTH = 300  # px: three activation chips side by side
+TOP_SLIDER_WIDTH = 170  # px: "Leaky ReLU slope" on one line
 
 
 def _acts(names: tuple[str, ...], slope: float):
@@ -66,6 +69,36 @@ def _tanh_fig(xmax):
     return charts.tanh_relation_chart(sim.tanh_sigmoid_relation(_grid(xmax)))
 
 
+def _formula_lines(formula: str) -> list[str]:
+    """f and f′ of ``Activation.formula`` on lines of their own, each saying which one it is."""
+    parts = formula.split(r",\quad ")
+    names = ("f(x) = ", "f'(x) = ")
+    return [part if "=" in part or r"\in" in part or i >= len(names) else names[i] + part
+            for i, part in enumerate(parts)]
+
+
+def _formula_table(acts) -> str:
+    """One aligned block: name, then f, f′ and γ one under the other, so it fits a narrow column."""
+    rows = []
+    for a in acts:
+        lines = [*_formula_lines(a.formula), rf"\gamma = {a.gamma:.6g}"]
+        rows.append(rf"\text{{{a.label}:}}\quad & " + r" \\ & ".join(lines))
+    return r"\begin{aligned}" + r" \\[6pt] ".join(rows) + r"\end{aligned}"
+
+
+def _table_number(x: float) -> str:
+    """Up to four decimals, as the data grid showed them; tiny values in scientific notation."""
+    if x != 0 and abs(x) < 1e-4:
+        return f"{x:.2e}"
+    return f"{x:.4f}".rstrip("0").rstrip(".")
+
+
+def _moment_table(columns: dict[str, list]):
+    """The moments table without an index column, numbers right-aligned."""
+    numbers = [k for k in columns if k != "activation"]
+    return pd.DataFrame(columns).style.hide(axis="index").format(_table_number, subset=numbers)
+
+
 def _layers(n: int | None) -> str:
     return "never" if n is None else f"{n} layers"
 
@@ -77,14 +110,17 @@ ui.page_header(
     "This page measures f′ for the common activations and shows how fast the product decays.",
 )
 c = ui.Controls("act", ACTIVATION_SCENARIOS)
-top = st.columns([2, 3, 1], gap="medium", vertical_alignment="top")
-with top[0]:
+# A wrapping row rather than fixed columns: on a 1024 px projector with the sidebar open the slope
+# slider moves to a second line instead of squeezing the scenario and activation boxes.
+top = st.container(horizontal=True, gap="medium", vertical_alignment="top")
+with top.container():
     c.scenario_picker()
 names = c.multiselect("show", "Activations", sim.ACTIVATIONS, ["sigmoid", "tanh", "relu"],
-                      format_func=ACTIVATION_LABELS.__getitem__, max_selections=6, container=top[1],
+                      format_func=ACTIVATION_LABELS.__getitem__, max_selections=6,
+                      container=top.container(width=TOP_SELECT_WIDTH),
                       help="Each activation keeps its colour on every page.")
 names = tuple(n for n in sim.ACTIVATIONS if n in names)
-slope = c.slider("slope", "Leaky ReLU slope", 0.0, 0.5, 0.1, 0.01, container=top[2],
+slope = c.slider("slope", "Leaky ReLU slope", 0.0, 0.5, 0.1, 0.01, container=top.container(width=TOP_SLIDER_WIDTH),
                  help="Used only by Leaky ReLU: f(x) = slope·x for x < 0.")
 acts = _acts(names, slope)
 
@@ -100,8 +136,7 @@ with right:
     ui.figure_caption("The diamonds mark γ = sup|f′|: sigmoid 1/4 at 0, tanh 1 at 0, ReLU 1, GELU ≈ 1.13 at √2. "
                       "Bars below show where each unit is saturated and passes almost no gradient.")
     with st.expander("Formulas", icon=":material/function:"):
-        for a in acts:
-            st.latex(rf"\text{{{a.label}}}:\quad {a.formula},\qquad \gamma={a.gamma:.6g}")
+        st.latex(_formula_table(acts))
 
 st.subheader("What a Gaussian pre-activation sees")
 left, right = st.columns([1, 3], gap="large")
@@ -114,17 +149,16 @@ with right:
                   alt_text="Histogram of sampled f′(z) with the quadrature mean")
     ui.figure_caption("Bars: 20,000 sampled z ~ N(μ, s²). Dashed lines: E[f′(z)] by adaptive quadrature. "
                       "They should agree to within the sampling error in the table.")
-    st.dataframe(
-        {
-            "activation": [ACTIVATION_LABELS[n] for n in names],
-            "E[f′] quadrature": [moments[n][0] for n in names],
-            "E[f′] sampled": [hists[n].sample_mean for n in names],
-            "± std. error": [hists[n].sample_mean_stderr for n in names],
-            "E[f′²] quadrature": [moments[n][1] for n in names],
-            "E[f′²] sampled": [hists[n].sample_second_moment for n in names],
-        },
-        hide_index=True, width="stretch",
-    )
+# A static table at the page's full width: its headers wrap, so all six columns stay in view on a
+# 1024 px projector (a data grid in the chart column hid the last ones behind a scroll bar).
+st.table(_moment_table({
+    "activation": [ACTIVATION_LABELS[n] for n in names],
+    "E[f′] quadrature": [moments[n][0] for n in names],
+    "E[f′] sampled": [hists[n].sample_mean for n in names],
+    "± std. error": [hists[n].sample_mean_stderr for n in names],
+    "E[f′²] quadrature": [moments[n][1] for n in names],
+    "E[f′²] sampled": [hists[n].sample_second_moment for n in names],
+}))
 
 st.subheader("Compounding over depth")
 left, right = st.columns([1, 3], gap="large")
@@ -137,9 +171,8 @@ with right:
 
 st.subheader("tanh is a rescaled sigmoid")
 rel = sim.tanh_sigmoid_relation(_grid(xmax))
-left, right = st.columns([2, 3], gap="large")
-left.latex(r"\tanh(x) = 2\,\sigma(2x) - 1")
-left.latex(r"\Rightarrow\quad \tanh'(x) = 4\,\sigma'(2x)")
+left, right = st.columns([1, 1], gap="large")
+left.latex(r"\begin{aligned} \tanh(x) &= 2\,\sigma(2x) - 1 \\ \Rightarrow\ \tanh'(x) &= 4\,\sigma'(2x) \end{aligned}")
 left.markdown(
     f"On this grid the two sides differ by at most **{rel.max_abs_error:.1e}** and the derivatives by "
     f"**{rel.max_abs_error_derivative:.1e}**: rounding error. So tanh has γ = 4 · ¼ = 1 and is centred on 0, "

@@ -22,6 +22,13 @@ MATRICES = (*sim.PRESET_MATRICES, "custom")
 FORMS = {"column": "Wᵗx (column)", "row": "xᵀWᵗ (row)"}
 DEFAULT_ROWS = tuple(map(tuple, sim.parse_matrix(DEFAULT_CUSTOM_MATRIX).tolist()))
 LN10 = float(np.log(10.0))
+# Widths in px of controls and text boxes in the wrapping rows, chosen so that a row fits on one line at
+# 1280 px with the sidebar open (about 800 px of content) and wraps cleanly at 1024 px (about 560 px).
+MATRIX_SELECT_WIDTH = 280
+SLIDER_WIDTH = 170
+SEED_WIDTH = 110
+SIDE_TEXT_WIDTH = 300  # beside the plane picture
+SPECTRUM_TEXT_WIDTH = 360  # beside the eigenvalue plot
 SPLIT = ("opposite_sign", "tied", "nilpotent")  # no single turn angle predicted by arg λ₁
 
 
@@ -186,29 +193,33 @@ ui.page_header(
     "analysis. This page runs it, predicts the rate |λ₂/λ₁| from the spectrum, and checks the prediction.",
 )
 c = ui.Controls("pm", POWER_SCENARIOS)
-top = st.columns([3, 3, 2], gap="medium", vertical_alignment="top")
-with top[0]:
+# Control rows wrap instead of squeezing: at 1024 px with the sidebar open the form switch and the
+# custom matrix box each move to a line of their own; from about 1280 px everything sits on one line.
+top = st.container(horizontal=True, gap="medium", vertical_alignment="top")
+with top.container():
     c.scenario_picker()
 matrix = c.select("matrix", "Matrix W", MATRICES, "distinct", format_func=lambda k: (
     "Custom: type your own" if k == "custom" else "Random Gaussian n × n, gain g" if k == "random"
-    else sim.preset_matrix(k).label), container=top[1], help="Each preset isolates one behaviour of Wᵗx.")
-form = c.segmented("form", "Multiply", tuple(FORMS), "column", format_func=FORMS.__getitem__, container=top[2],
+    else sim.preset_matrix(k).label), container=top.container(width=MATRIX_SELECT_WIDTH),
+    help="Each preset isolates one behaviour of Wᵗx.")
+form = c.segmented("form", "Multiply", tuple(FORMS), "column", format_func=FORMS.__getitem__, container=top,
                    help="Column form Wᵗx finds the right eigenvector; row form xᵀWᵗ (a gradient's form) the left one.")
 
 # Every control exists on every run, so a scenario's values always reach the address bar.
-cols = st.columns([2, 2, 1.3, 3], gap="medium")
-n_random = c.slider("n", "Random W: size n", 2, MAX_N, 50, 1, container=cols[0],
+row = st.container(horizontal=True, gap="medium", vertical_alignment="top")
+n_random = c.slider("n", "Random W: size n", 2, MAX_N, 50, 1, container=row.container(width=SLIDER_WIDTH),
                     help="Used only by the random matrix.")
-g = c.slider("g", "Random W: gain g", 0.5, 1.5, 1.0, 0.05, container=cols[1],
+g = c.slider("g", "Random W: gain g", 0.5, 1.5, 1.0, 0.05, container=row.container(width=SLIDER_WIDTH),
              help="Used only by the random matrix: entries ~ N(0, g²/n), so the eigenvalues fill a disc of "
                   "radius about g (circular law).")
-seed = c.number("seed", "Seed", 0, 10_000, 0, 1, container=cols[2],
+seed = c.number("seed", "Seed", 0, 10_000, 0, 1, container=row.container(width=SEED_WIDTH),
                 help="Seeds the random matrix and the start vector of a custom matrix: same seed, same numbers.")
+custom_box = row.container()
 text = c.text_area("custom", f"Custom W (up to {CUSTOM_MAX_N} × {CUSTOM_MAX_N})", DEFAULT_CUSTOM_MATRIX,
-                   max_chars=CUSTOM_MAX_CHARS, container=cols[3], height=90,
+                   max_chars=CUSTOM_MAX_CHARS, container=custom_box, height=90,
                    help="Used when the matrix is Custom. Rows on separate lines or split by ';', entries by spaces "
                         "or commas; [[1, 2], [3, 4]] and [1 2; 3 4] also work. Nothing is evaluated.")
-custom_rows = _custom_rows(text, cols[3], in_use=matrix == "custom")
+custom_rows = _custom_rows(text, custom_box, in_use=matrix == "custom")
 if matrix == "random":
     key: tuple = ("random", int(n_random), float(g), int(seed))
 elif matrix == "custom":
@@ -218,7 +229,10 @@ else:
 
 p = _preset(key)
 n = p.W.shape[0]
-desc, info = st.columns([2, 3], gap="large")
+if n <= 2 or n > CUSTOM_MAX_N:
+    desc, info = st.columns([2, 3], gap="large")
+else:  # a 3 × 3 to 16 × 16 matrix needs the page's full width on a projector; the text goes below it
+    desc, info = st.container(), st.container()
 with desc:
     if n <= 4:
         st.latex(rf"W = {_latex_matrix(p.W)}")
@@ -242,10 +256,13 @@ if n == 2:
 
     def _frame(t: int) -> None:
         tr = _plane_run(key, form)
-        left, right = st.columns([1, 1], gap="large")
-        with left:
-            ui.show_chart(_plane_fig(key, form, t), alt_text="Unit circle, its image, eigenvector lines and iterates")
-        with right:
+        # The picture is square at its own size (circles round, angles true); the text goes beside it
+        # when there is room and below it on a narrow screen.
+        pair = st.container(horizontal=True, gap="medium", vertical_alignment="top")
+        with pair:
+            st.vega_lite_chart(_plane_fig(key, form, t), width="content",
+                               alt="Unit circle, its image, eigenvector lines and iterates")
+        with pair.container(width=SIDE_TEXT_WIDTH):
             angle = tr.angle[t]
             st.markdown(
                 f"**Step t = {t}.** ‖x_t‖ = {ui.fmt_pow10(tr.log10_norm[t])}; Rayleigh quotient "
@@ -265,14 +282,16 @@ else:
     st.caption(f":material/info: The plane picture needs a 2 × 2 matrix; this W is {n} × {n}.")
 
 st.subheader("Convergence over many steps")
-left, right = st.columns([1.25, 3], gap="large")
+left, right = st.columns([1, 3], gap="large")
 steps = c.slider("steps", "Steps", 10, MAX_STEPS, 60, 10, container=left,
                  help=f"Number of multiplications by W (at most {MAX_STEPS}).")
 with ui.heavy(n * steps >= 100_000, "Running the power method…"):
     run = _run(key, form, steps)
 s, m = run.summary, run.measured
 kind = s.kind
-with left:
+# The table sits under the chart with its note beside it: beside the chart it was cut off below 1400 px.
+summary = st.container(horizontal=True, gap="medium", vertical_alignment="top")
+with summary.container(width="content"):
     st.markdown(
         "| | theory | measured |\n|---|---|---|\n"
         f"| digits/step | {_num(s.digits_per_step)} | {_num(m.digits_per_step)} |\n"
@@ -283,6 +302,7 @@ with left:
         f"| turn/step | {_num(s.rotation_deg_per_step if kind not in SPLIT else np.nan, '.3g', '', '°')} | "
         f"{'< 10⁻⁶°' if m.mean_turn_deg < 1e-6 else _num(m.mean_turn_deg, '.3g', '', '°')} |"
     )
+with summary.container():
     st.caption("Theory from the eigenvalues; measurement from the run (rate fitted where the angle is between "
                "10⁻¹³ and 0.1 rad; growth and turn averaged over the second half).")
 with right:
@@ -345,10 +365,12 @@ with rq_col:
     ui.figure_caption(note)
 
 st.subheader("Where the eigenvalues sit")
-text_col, eig_col = st.columns([1, 1], gap="large")
-with eig_col:
-    ui.show_chart(_eigen_fig(key, form, steps, f"λ₁ = {_z(run.dominant, pair=kind == 'complex_pair')}"),
-                  alt_text="Eigenvalues on the complex plane with the unit circle")
+# Text, then the square chart at its own size: side by side from about 1280 px, one under the other below.
+spectrum = st.container(horizontal=True, gap="medium", vertical_alignment="top")
+text_col = spectrum.container(width=SPECTRUM_TEXT_WIDTH)
+with spectrum:
+    st.vega_lite_chart(_eigen_fig(key, form, steps, f"λ₁ = {_z(run.dominant, pair=kind == 'complex_pair')}"),
+                       width="content", alt="Eigenvalues on the complex plane with the unit circle")
 with text_col:
     top_vals = ", ".join(_z(z) for z in run.eigenvalues[:4])
     st.markdown(

@@ -16,6 +16,13 @@ MAX_STEPS = 10_000
 RANDOM_WORK = 2.7e8  # steps·n² for a random W: n = 512 allows about 1000 steps (~1 s with the eigenvalues)
 LN10 = math.log(10.0)
 SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+# Sizes in px for the wrapping rows, chosen so that a row fits on one line at 1280 px with the sidebar
+# open (about 800 px of content) and wraps cleanly at 1024 px (about 560 px).
+SEED_WIDTH = 150
+MODE_BOX_WIDTH = 145
+PLANE_SIZE = 320  # the eigenvalue plot is square; with its axes it is about 390 px wide
+PLANE_BOX_WIDTH = 400
+TABLE_BOX_WIDTH = 370
 
 
 def _mode_spec(kind: str, mag: float, deg: int) -> tuple:
@@ -67,7 +74,8 @@ def _plane_fig(source, spec, seed, steps):
     r = _run(source, spec, seed, steps)
     note = f"λ = {spec[0]:g}, {spec[1]} times, 1 eigenvector" if source == "jordan" else None
     return charts.eigenvalue_plane_chart(r.eigenvalues, sim.growth_regime(r.eigenvalues),
-                                         gain=spec[1] if source == "random" else None, annotation=note)
+                                         gain=spec[1] if source == "random" else None, annotation=note,
+                                         size=PLANE_SIZE)
 
 
 @ui.cached_chart
@@ -173,12 +181,14 @@ ui.page_header(
     "stop telling the whole story: non-normal matrices and Jordan blocks.",
 )
 c = ui.Controls("eig", SPECTRUM_SCENARIOS)
-top = st.columns([2.6, 3, 1.1], gap="medium", vertical_alignment="top")
-with top[0]:
+# Control rows wrap instead of squeezing: at 1024 px with the sidebar open the seed moves to a second
+# line rather than cutting off the third source; from about 1280 px everything sits on one line.
+top = st.container(horizontal=True, gap="medium", vertical_alignment="top")
+with top.container():
     c.scenario_picker()
-source = c.segmented("source", "Matrix W", tuple(SOURCES), D["source"], format_func=SOURCES.get, container=top[1],
+source = c.segmented("source", "Matrix W", tuple(SOURCES), D["source"], format_func=SOURCES.get, container=top,
                      help="Build W from up to four modes, take a Jordan block, or draw W with entries N(0, g²/n).")
-seed = int(c.slider("seed", "Seed", 0, 99, D["seed"], 1, container=top[2],
+seed = int(c.slider("seed", "Seed", 0, 99, D["seed"], 1, container=top.container(width=SEED_WIDTH),
                     help="Seeds the eigenvector frame, the start vector x, the gradient g and a random W."))
 
 st.subheader("Where the eigenvalues sit")
@@ -186,16 +196,19 @@ area = st.container()
 spare = st.expander("Settings this source does not use (kept so that a shared link restores them)",
                     icon=":material/tune:").columns(4)
 used = source == "modes"
-head = area.columns([1.25, 1, 1, 1, 1], gap="small") if used else spare
-count = c.slider("count", "Number of modes", 1, 4, D["count"], 1, container=head[0],
+# One fixed-width box for the shared settings and one per mode in use, in a row that wraps: five boxes
+# fit on one line from about 1280 px with the sidebar open, and go three to a line at 1024 px.
+modes_row = area.container(horizontal=True, gap="small", vertical_alignment="top") if used else None
+first = modes_row.container(width=MODE_BOX_WIDTH) if used else spare[0]
+count = c.slider("count", "Number of modes", 1, 4, D["count"], 1, container=first,
                  help="A real mode is one eigenvalue, a pair two: W is n × n with n = reals + 2·pairs.")
-nu = c.slider("nu", "Eigenvector tilt ν", 0.0, 0.999, D["nu"], 0.001, fmt="%.3f", container=head[0],
+nu = c.slider("nu", "Eigenvector tilt ν", 0.0, 0.999, D["nu"], 0.001, fmt="%.3f", container=first,
               help="0 gives a normal W (orthogonal eigenvectors). Towards 1 the eigenvectors lean together "
                    "and the eigenvalues stay exactly the same: W = Q M D M⁻¹ Qᵀ with cond(M) = 1/(1 − ν).")
-cond_slot = head[0].empty()
+cond_slot = first.empty()
 modes = []
 for i in range(1, 5):
-    box = head[i] if used and i <= count else spare[i - 1]
+    box = modes_row.container(width=MODE_BOX_WIDTH) if used and i <= count else spare[i - 1]
     kind = c.select(f"kind{i}", f"Mode {i}", tuple(KINDS), D[f"kind{i}"], format_func=KINDS.get, container=box)
     mag = c.slider(f"mag{i}", "|λ|", 0.0, 3.0, D[f"mag{i}"], 0.01, container=box)
     deg = c.slider(f"deg{i}", "angle θ of a pair (°)", 1, 179, D[f"deg{i}"], 1, container=box,
@@ -220,10 +233,12 @@ elif source == "random":
                     "entries spread evenly over the disc of radius g.")
 spec = {"modes": (tuple(modes), float(nu)), "jordan": (float(jlam), int(jsize)),
         "random": (int(n_rand), float(gain))}[source]
-plane_col, table_col = st.columns([1, 1.15], gap="large")
+# The square eigenvalue plot at its own size and the table beside it, or under it on a narrow screen.
+plane_row = st.container(horizontal=True, gap="small", vertical_alignment="top")
+plane_col, table_col = plane_row.container(width=PLANE_BOX_WIDTH), plane_row.container(width=TABLE_BOX_WIDTH)
 
 st.subheader("How big Wᵗ gets")
-left, right = st.columns([1, 3], gap="large")
+left, right = st.columns([1.5, 3], gap="medium")  # the table on the left needs about 170 px at 1024 px
 steps = int(c.slider("steps", "Steps t", 10, MAX_STEPS, D["steps"], 10, container=left,
                      help=f"Number of multiplications by W (at most {MAX_STEPS:,}). Sizes are kept as logarithms, "
                           "so 10^±5000 is no problem."))
@@ -257,7 +272,7 @@ with table_col:
                                  for i, z in enumerate(top_eigs)]
     st.markdown(f"**ρ(W) = {rho:.4g}**, ‖W‖₂ = {math.exp(run.log_norm_W):.4g}"
                 + ("" if source == "random" else f", cond(V) = {cond_text}") + f"; n = {run.n}.")
-    st.dataframe(_half_life_table(eigs, names), hide_index=True, width="stretch")
+    st.table(_half_life_table(eigs, names))  # a static table wraps its cells to the box; a data grid would scroll
     st.caption("A mode scales by |λ|ᵗ = e^(t ln|λ|), so it halves or doubles every ln 2 / |ln|λ|| steps."
                + {"random": " Only the six largest eigenvalues of the random W are listed (one per conjugate pair).",
                   "jordan": " In a Jordan block that is only the eigenvalue's part: the entries of Jᵗ also carry "
@@ -295,7 +310,7 @@ elif not run.modes.reliable:
     st.warning(f"The modal picture is numerically unreliable here (cond(V) = {cond_text}): {why}. The growth chart "
                "above, computed from Wᵗ directly, is the one to trust.", icon=":material/warning:")
 else:
-    mode_left, mode_right = st.columns([2.4, 1], gap="large")
+    mode_left, mode_right = st.columns([1.7, 1], gap="large")
     with mode_left:
         ui.show_chart(_mode_fig(source, spec, seed, steps), alt_text="Size of each eigen-mode of Wᵗx, log scale")
     with mode_right:
