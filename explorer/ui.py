@@ -254,9 +254,10 @@ def animated_step(
         if now_playing:
             current = int(st.session_state.get(key, default))
             st.session_state[key] = 0 if current >= max_value else current + 1
-        left, right = st.columns([1, 6], vertical_alignment="bottom")
-        left.toggle("Play", key=play_key, help="Step t forward automatically.")
-        t = controls.slider(name, label, 0, max_value, min(default, max_value), 1, container=right, help=help)
+        # A row whose toggle keeps its natural width, so "Play" stays whole on a narrow screen.
+        row = st.container(horizontal=True, gap="medium", vertical_alignment="bottom")
+        row.toggle("Play", key=play_key, help="Step t forward automatically.", width="content")
+        t = controls.slider(name, label, 0, max_value, min(default, max_value), 1, container=row, help=help)
         render(int(min(t, max_value)))
 
     frame()
