@@ -1047,6 +1047,19 @@ class HalfLives:
     direction: np.ndarray
 
 
+def _check_eigenvalue_list(eigenvalues) -> np.ndarray:
+    """A finite 1-D complex array of 1 to ``MAX_EIGENVALUES`` numbers, or a ValueError saying why not."""
+    arr = np.asarray(eigenvalues)
+    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number) or arr.dtype == bool:
+        raise ValueError(f"eigenvalues must be numbers, got dtype {arr.dtype}")
+    arr = np.atleast_1d(arr).astype(complex)
+    if arr.ndim != 1 or not 1 <= arr.size <= MAX_EIGENVALUES:
+        raise ValueError(f"eigenvalues must be a 1-D sequence of 1 to {MAX_EIGENVALUES} values")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("eigenvalues must all be finite")
+    return arr
+
+
 def half_life_steps(eigenvalues) -> HalfLives:
     """Return how many steps each mode needs to halve (``|lambda| < 1``) or double (``|lambda| > 1``).
 
@@ -1078,14 +1091,7 @@ def half_life_steps(eigenvalues) -> HalfLives:
     >>> h.steps.tolist(), h.direction.tolist()
     ([1.0, 1.0, inf, 0.0], ['halving', 'doubling', 'steady', 'halving'])
     """
-    arr = np.asarray(eigenvalues)
-    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number) or arr.dtype == bool:
-        raise ValueError(f"eigenvalues must be numbers, got dtype {arr.dtype}")
-    arr = np.atleast_1d(arr).astype(complex)
-    if arr.ndim != 1 or not 1 <= arr.size <= MAX_EIGENVALUES:
-        raise ValueError(f"eigenvalues must be a 1-D sequence of 1 to {MAX_EIGENVALUES} values")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError("eigenvalues must all be finite")
+    arr = _check_eigenvalue_list(eigenvalues)
     magnitude = np.abs(arr)
     log_mag = _log(magnitude)
     steps = np.full(arr.size, math.inf)
@@ -1594,14 +1600,7 @@ def growth_regime(eigenvalues, *, tol: float = CRITICAL_TOL) -> np.ndarray:
     >>> growth_regime([1.05, 0.3 + 0.4j, complex(math.cos(1.0), math.sin(1.0))]).tolist()
     ['explode', 'vanish', 'critical']
     """
-    arr = np.asarray(eigenvalues)
-    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number) or arr.dtype == bool:
-        raise ValueError(f"eigenvalues must be numbers, got dtype {arr.dtype}")
-    arr = np.atleast_1d(arr).astype(complex)
-    if arr.ndim != 1 or not 1 <= arr.size <= MAX_EIGENVALUES:
-        raise ValueError(f"eigenvalues must be a 1-D sequence of 1 to {MAX_EIGENVALUES} values")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError("eigenvalues must all be finite")
+    arr = _check_eigenvalue_list(eigenvalues)
     tol = _check_real(tol, "tol")
     if not 0.0 <= tol <= 0.5:
         raise ValueError(f"tol must be in [0, 0.5], got {tol}")
