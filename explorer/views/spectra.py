@@ -160,7 +160,7 @@ def _verdict(r: Run, source: str, spec: tuple, steps: int) -> tuple[str, str]:
             text += f", and it never rises above 1{' (W is normal)' if r.is_normal else ''}."
         return text + exits, "vanish"
     if regime == "explode":
-        pace = (f"doubles about every {math.log(2) / r.log_rho:.3g} steps" if rho < 2
+        pace = (f"doubles about every {sim.half_life_steps([rho]).steps[0]:.3g} steps" if rho < 2
                 else f"grows about ×{rho:.3g} per step")
         return (f"ρ(W) = {rho:.4g} > 1, so ‖Wᵗ‖ explodes: it {pace} and reaches {_p10(final)} at t = {steps}."
                 f"{exits}", "explode")
