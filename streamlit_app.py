@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from explorer.site import HOME, PAGES, SECTIONS
+from explorer.app.registry import HOME, PAGES, SECTIONS
 
 st.set_page_config(
     page_title="Gradient Explorer",

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from explorer.site import PAGES  # noqa: E402
+from explorer.app.registry import PAGES  # noqa: E402
 
 PAGE_TARGET = 30.0
 EMPTY_PAGE = "import streamlit as st\nst.title('Empty')\n"

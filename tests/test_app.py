@@ -7,15 +7,14 @@ import math
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer.scenarios import SCENARIOS_BY_PAGE
-from explorer.site import PAGES
+from explorer.app.registry import PAGES
 from tests.conftest import APP, assert_charts_finite
 
 TIMEOUT = 120
 
 PAGE_IDS = [p.prefix for p in PAGES]
 SCENARIO_CASES = [
-    pytest.param(p, s, id=f"{p.prefix}-{s.key}") for p in PAGES for s in SCENARIOS_BY_PAGE[p.prefix]
+    pytest.param(p, s, id=f"{p.prefix}-{s.key}") for p in PAGES for s in p.scenarios
 ]
 
 
@@ -71,7 +70,7 @@ def test_page_loads_with_charts_and_verdict(spec):
 @pytest.mark.parametrize("spec", PAGES, ids=PAGE_IDS)
 def test_default_scenario_equals_control_defaults(spec):
     at = load(spec)
-    default = SCENARIOS_BY_PAGE[spec.prefix][0]
+    default = spec.scenarios[0]
     assert at.session_state[f"{spec.prefix}_case"] == default.key
     for name, value in default.values.items():
         assert values_equal(control_value(at, spec, name), value), name

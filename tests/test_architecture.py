@@ -5,11 +5,11 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from explorer.site import PAGES
+from explorer.app.registry import HOME, PAGES
 from tests.conftest import ROOT
 
 SIM = ROOT / "explorer" / "sim"
-CHARTS = ROOT / "explorer" / "charts"
+LESSONS = ROOT / "explorer" / "lessons"
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -29,11 +29,6 @@ def test_sim_never_imports_ui_libraries():
         assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
 
 
-def test_charts_never_import_streamlit():
-    for path in CHARTS.rglob("*.py"):
-        assert "streamlit" not in imported_modules(path), path
-
-
 def test_no_folder_named_pages():
     offenders = [p for p in ROOT.rglob("pages") if p.is_dir() and ".git" not in p.parts]
     assert not offenders, "Streamlit's legacy multipage mode hijacks a pages/ folder"
@@ -46,17 +41,36 @@ def test_router_only_routes():
     assert len(source.splitlines()) < 40
 
 
-def test_every_page_file_exists_and_has_a_prefix():
+def test_every_registered_page_has_its_modules_and_a_unique_prefix():
     prefixes = [p.prefix for p in PAGES]
     assert len(set(prefixes)) == len(prefixes)
+    assert len({p.url_path for p in PAGES}) == len(PAGES)
     for p in PAGES:
-        assert (ROOT / p.path).is_file(), p.path
+        assert (ROOT / p.path).is_file(), f"registered page {p.key!r} has no view at {p.path}"
         assert p.prefix
+        assert p.scenarios, f"registered page {p.key!r} has no scenarios"
+    assert (ROOT / HOME.path).is_file()
+
+
+def test_every_lesson_folder_is_registered():
+    folders = {d.name for d in LESSONS.iterdir() if d.is_dir() and not d.name.startswith("_")}
+    assert folders == {p.key for p in PAGES} | {HOME.key}
 
 
 def test_views_do_no_maths_with_scipy():
-    for path in (ROOT / "explorer" / "views").glob("*.py"):
+    for path in LESSONS.rglob("view.py"):
         assert "scipy" not in imported_modules(path), path
+
+
+def test_pure_modules_never_import_streamlit():
+    """Readings, chart builders, scenarios and formatting are testable without Streamlit."""
+    pure = [*LESSONS.rglob("reading.py"), *LESSONS.rglob("charts.py"), *LESSONS.rglob("scenarios.py"),
+            ROOT / "explorer" / "format.py", ROOT / "explorer" / "reading.py", ROOT / "explorer" / "chartkit.py",
+            ROOT / "explorer" / "scenario.py", ROOT / "explorer" / "app" / "registry.py"]
+    for path in pure:
+        assert "streamlit" not in imported_modules(path), path
+    for path in [*LESSONS.rglob("reading.py"), ROOT / "explorer" / "reading.py", ROOT / "explorer" / "format.py"]:
+        assert "altair" not in imported_modules(path), path
 
 
 def test_public_api_is_documented():

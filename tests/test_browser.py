@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer.scenarios import SCENARIOS_BY_PAGE
-from explorer.site import PAGES
+from explorer.app.registry import PAGES
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -153,7 +152,7 @@ def slider_values(page) -> list[str]:
 @pytest.mark.parametrize("spec", PAGES, ids=[p.prefix for p in PAGES])
 def test_scenario_link_then_tweak_gives_a_copyable_url(page, server, spec):
     """Open a scenario link, nudge one slider, copy the address bar: the copy shows the same view."""
-    scenario = SCENARIOS_BY_PAGE[spec.prefix][-1]
+    scenario = spec.scenarios[-1]
     page.goto(f"{server}/{spec.url_path}?{spec.prefix}_case={scenario.key}")
     wait_for_app(page, min_charts=1)
     assert_no_errors(page)
@@ -167,7 +166,7 @@ def test_scenario_link_then_tweak_gives_a_copyable_url(page, server, spec):
     after = slider_values(page)
     assert before[:-1] == after[:-1] and before[-1] != after[-1]
     copied = page.url
-    default = SCENARIOS_BY_PAGE[spec.prefix][0]
+    default = spec.scenarios[0]
     for name, value in scenario.values.items():
         if value != default.values.get(name):
             assert f"{spec.prefix}_{name}=" in copied, (name, copied)
@@ -184,7 +183,7 @@ def test_garbage_deep_link_loads_defaults(page, server):
               f"&{spec.prefix}_depth=1e999&{spec.prefix}_show=nope")
     wait_for_app(page, min_charts=1)
     assert_no_errors(page)
-    assert page.get_by_text(SCENARIOS_BY_PAGE[spec.prefix][0].note).count() >= 1
+    assert page.get_by_text(spec.scenarios[0].note).count() >= 1
     # Streamlit drops the malformed bound values; the scenario name is dropped by the page.
     assert "NaN" not in page.url and "1e999" not in page.url and "script" not in page.url
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from explorer import sim
-from explorer.charts import activations as charts
-from explorer.charts.common import ACTIVATION_COLORS, ACTIVATION_LABELS, finite_rows, log10_axis
+from explorer.chartkit import ACTIVATION_COLORS, ACTIVATION_LABELS, finite_rows, log10_axis
+from explorer.lessons.activations import charts as charts
 from tests.conftest import assert_finite, spec_rows
 
 NAMES = ("sigmoid", "tanh", "relu")

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from explorer import sim
-from explorer.charts import jacobian as charts
-from explorer.scenarios.jacobian import DEFAULTS, JACOBIAN_SCENARIOS
+from explorer.lessons.jacobian import charts as charts
+from explorer.lessons.jacobian.scenarios import DEFAULTS, SCENARIOS
 from tests.conftest import assert_finite, spec_rows
 
 LN10 = math.log(10.0)
@@ -191,13 +191,13 @@ def test_pow10_text_never_overflows():
 
 
 def test_first_scenario_is_the_default_view():
-    assert dict(JACOBIAN_SCENARIOS[0].values) == DEFAULTS
+    assert dict(SCENARIOS[0].values) == DEFAULTS
 
 
 def test_scenarios_set_every_control_of_both_views():
-    keys = [s.key for s in JACOBIAN_SCENARIOS]
+    keys = [s.key for s in SCENARIOS]
     assert len(set(keys)) == len(keys)
-    for s in JACOBIAN_SCENARIOS:
+    for s in SCENARIOS:
         assert set(s.values) == set(DEFAULTS), s.key
         assert s.values["view"] in ("rnn", "deep")
 
@@ -207,7 +207,7 @@ def test_recurrent_scenarios_are_the_sim_presets():
               "n": "n", "T": "T", "inp": "input_scale", "bias": "bias", "seed": "seed"}
     presets = {name: sim.rnn_preset(name) for name in sim.RNN_PRESETS}
     used = set()
-    for s in JACOBIAN_SCENARIOS:
+    for s in SCENARIOS:
         if s.values["view"] == "rnn":
             p = presets[s.key]
             used.add(s.key)
@@ -218,7 +218,7 @@ def test_recurrent_scenarios_are_the_sim_presets():
 
 def test_deep_scenarios_are_the_sim_presets():
     by_key = {"deep_sigmoid": "sigmoid_vanishing", "deep_relu_he": "relu_he", "deep_tanh_orthogonal": "tanh_orthogonal"}
-    for s in JACOBIAN_SCENARIOS:
+    for s in SCENARIOS:
         if s.values["view"] == "deep":
             p = sim.deep_preset(by_key[s.key])
             got = (s.values["d_act"], s.values["d_init"], s.values["d_sw"], s.values["d_sb"], s.values["d_depth"],

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from explorer import sim
-from explorer.charts import activations as act_charts
-from explorer.charts import power as pm_charts
-from explorer.charts import spectra as eig_charts
-from explorer.charts.common import fit_legend_columns, label_width, legend_width
+from explorer.chartkit import fit_legend_columns, label_width, legend_width
+from explorer.lessons.activations import charts as act_charts
+from explorer.lessons.eigenvalues import charts as eig_charts
+from explorer.lessons.power import charts as pm_charts
 from tests.conftest import spec_of
 
 LABELS = ["‖Wᵗ‖ measured", "ρ(W)ᵗ: eigenvalue prediction", "‖W‖ᵗ: worst one-step stretch, repeated"]

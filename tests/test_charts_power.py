@@ -9,7 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explorer import sim
-from explorer.charts import power as charts
+from explorer.app.registry import page
+from explorer.lessons.power import charts as charts
 from tests.conftest import APP, assert_charts_finite, assert_finite, spec_rows
 
 THEORY = "theory"
@@ -159,7 +160,7 @@ def test_plane_chart_drops_a_zero_iterate():
 def load_power_page() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()  # st.navigation registers the page under its url_path first
-    at.switch_page("explorer/views/power.py")
+    at.switch_page(page("power").path)
     at.run()
     return at
 

@@ -10,8 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explorer import sim
-from explorer.charts import spectra as charts
-from explorer.site import PAGES
+from explorer.app.registry import PAGES
+from explorer.lessons.eigenvalues import charts as charts
 from tests.conftest import APP, assert_charts_finite, assert_finite, chart_tables, spec_of, spec_rows
 
 PAGE = next(p for p in PAGES if p.prefix == "eig")

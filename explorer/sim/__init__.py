@@ -19,7 +19,8 @@ The public API is the union of the submodules' ``__all__``:
 - :mod:`explorer.sim.deep`: per-layer gradients of a deep feedforward network.
 """
 
-from explorer.sim import activations, deep, matrices, power, random_matrices, rnn, spectra
+from explorer.sim import _regime, activations, deep, matrices, power, random_matrices, rnn, spectra
+from explorer.sim._regime import *  # noqa: F403
 from explorer.sim.activations import *  # noqa: F403
 from explorer.sim.deep import *  # noqa: F403
 from explorer.sim.matrices import *  # noqa: F403
@@ -29,6 +30,7 @@ from explorer.sim.rnn import *  # noqa: F403
 from explorer.sim.spectra import *  # noqa: F403
 
 __all__ = [
+    *_regime.__all__,
     *activations.__all__,
     *random_matrices.__all__,
     *matrices.__all__,

@@ -1,4 +1,4 @@
-"""Shared Streamlit helpers: URL-bound controls, scenarios (presets), verdicts, caching.
+"""URL-bound controls and the scenario picker of one page.
 
 Every control on every page goes through :class:`Controls`, so that
 
@@ -13,35 +13,24 @@ Every control on every page goes through :class:`Controls`, so that
 
 Keys are unique across the whole app (each page uses its own prefix), so
 state from one page can never leak into another page's widgets.
+
+Controls made while a figure is drawn (see :mod:`explorer.app.figure`) are
+*figure-local*: they live in that figure's ``st.fragment`` and moving one reruns
+that figure alone. The one exception is the first touch after a named
+scenario was applied: the page-wide picker must then change to "Custom", so
+that touch asks for one whole-page rerun (:meth:`Controls.take_departure`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import hashlib
-import threading
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
-import altair as alt
 import streamlit as st
-from streamlit import dataframe_util
 
-from explorer.scenarios import Scenario
+from explorer.scenario import CUSTOM, Scenario
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-CUSTOM = "custom"
 _ARRIVAL_KEY = "_ge_current_page"
-
-
-def cached(fn: F) -> F:
-    """``st.cache_data`` with a bounded size, shared by every viewer of the server.
-
-    The bound keeps memory flat when 100 students each try their own settings.
-    """
-    return st.cache_data(max_entries=128, show_spinner=False)(fn)  # type: ignore[return-value]
 
 
 class Controls:
@@ -61,6 +50,13 @@ class Controls:
         self.scenarios = {s.key: s for s in scenarios}
         self.scenario_key = f"{prefix}_case"
         self.defaults: dict[str, Any] = {}
+        self.figure: str | None = None
+        """Key of the figure being drawn; controls made meanwhile are figure-local."""
+        self.figures: list = []
+        """The page's figures in order (:class:`explorer.app.figure.FigureInfo`)."""
+        self._departure_key = f"_ge_{prefix}_departed"
+        # A whole-page run redraws the picker anyway: no figure needs to ask for one.
+        st.session_state.pop(self._departure_key, None)
         self._arrival()
 
     # -- keys and scenarios -------------------------------------------------
@@ -102,9 +98,17 @@ class Controls:
         self._write_scenario(chosen)
         self._set_url_scenario(chosen)
 
-    def _on_touch(self) -> None:
+    def take_departure(self) -> bool:
+        """True once after a figure-local control left a named scenario (the picker must redraw)."""
+        return bool(st.session_state.pop(self._departure_key, False))
+
+    def _on_touch(self, local: bool = False) -> None:
         if not self.scenarios:
             return
+        if st.session_state.get(self.scenario_key) == CUSTOM:
+            return  # already custom: every control is in the URL, nothing else to redraw
+        if local:
+            st.session_state[self._departure_key] = True
         st.session_state[self.scenario_key] = CUSTOM
         self._set_url_scenario(CUSTOM)
         # Values applied from a scenario link on arrival are not in the URL yet
@@ -142,6 +146,7 @@ class Controls:
             "key": self.key(name),
             "bind": "query-params",
             "on_change": self._on_touch,
+            "args": (self.figure is not None,),
             "help": help,
         }
 
@@ -228,127 +233,3 @@ class Controls:
         return default if value is None else value
 
 
-def heavy(is_heavy: bool, message: str = "Computing…"):
-    """A spinner around work that is slow only at large settings."""
-    return st.spinner(message, show_time=True) if is_heavy else contextlib.nullcontext()
-
-
-def animated_step(
-    controls: Controls, name: str, label: str, max_value: int, default: int,
-    render: Callable[[int], None], *, interval: float = 0.4, help: str | None = None,
-) -> None:
-    """A step slider with a Play toggle; only this fragment reruns while playing.
-
-    The slider is URL-bound like every control. The Play toggle is deliberately
-    not: a shared link should open on a still frame, not a running animation.
-    """
-    play_key = controls.key(f"{name}_play")
-    playing = bool(st.session_state.get(play_key, False))
-
-    @st.fragment(run_every=interval if playing else None)
-    def frame() -> None:
-        key = controls.key(name)
-        now_playing = bool(st.session_state.get(play_key, False))
-        if now_playing != playing:
-            st.rerun()  # switch the fragment's timer on or off
-        if now_playing:
-            current = int(st.session_state.get(key, default))
-            st.session_state[key] = 0 if current >= max_value else current + 1
-        # A row whose toggle keeps its natural width, so "Play" stays whole on a narrow screen.
-        row = st.container(horizontal=True, gap="medium", vertical_alignment="bottom")
-        row.toggle("Play", key=play_key, help="Step t forward automatically.", width="content")
-        t = controls.slider(name, label, 0, max_value, min(default, max_value), 1, container=row, help=help)
-        render(int(min(t, max_value)))
-
-    frame()
-
-
-def page_header(title: str, intro: str) -> None:
-    """Title and a one-paragraph statement of what the page shows."""
-    st.title(title)
-    st.markdown(intro)
-
-
-def verdict(text: str, *, tone: str = "neutral") -> None:
-    """The closing sentence of a figure, computed from the current numbers.
-
-    ``tone`` is "vanish", "explode" or "neutral"; it picks an icon, never the
-    only carrier of meaning (the sentence always says it in words).
-    """
-    icon = {
-        "vanish": ":material/trending_down:",
-        "explode": ":material/trending_up:",
-        "neutral": ":material/balance:",
-    }.get(tone, ":material/balance:")
-    with st.container(border=True, key=None):
-        st.markdown(f"{icon} **Verdict.** {text}")
-
-
-def figure_caption(text: str) -> None:
-    """One line under a chart: what to notice."""
-    st.caption(f":material/visibility: {text}")
-
-
-_ALTAIR_LOCK = threading.Lock()
-
-
-def chart_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    """Vega-Lite spec of an Altair chart, its data as named Arrow datasets.
-
-    Streamlit's own ``st.altair_chart`` re-validates the whole spec against the
-    JSON schema on every rerun, which costs tens of milliseconds per chart.
-    The chart builders are validated once by the test-suite instead; here the
-    spec is produced without validation and, through :func:`cached_chart`,
-    only when the inputs change.
-    """
-    datasets: dict[str, bytes] = {}
-
-    def to_arrow(data):
-        payload = dataframe_util.convert_anything_to_arrow_bytes(data)
-        name = "d" + hashlib.blake2b(payload, digest_size=10).hexdigest()
-        datasets[name] = payload
-        return {"name": name}
-
-    alt.data_transformers.register("gradient_explorer_arrow", to_arrow)
-    # Altair's theme and transformer switches are process-global; one hosted
-    # process serves every viewer, so conversions are serialised.
-    with _ALTAIR_LOCK, alt.theme.enable("none"), alt.data_transformers.enable("gradient_explorer_arrow"):
-        spec = chart.to_dict(validate=False)
-    spec["datasets"] = {**spec.get("datasets", {}), **datasets}
-    return spec
-
-
-def cached_chart(builder: Callable[..., alt.TopLevelMixin]) -> Callable[..., dict[str, Any]]:
-    """Decorate a function of plain arguments that returns an Altair chart.
-
-    The decorated function returns the chart's spec, cached per arguments.
-    """
-
-    @functools.wraps(builder)
-    def build(*args, **kwargs):
-        return chart_spec(builder(*args, **kwargs))
-
-    return st.cache_data(max_entries=128, show_spinner=False)(build)
-
-
-def show_chart(spec: dict[str, Any], *, alt_text: str, key: str | None = None) -> None:
-    """Render a spec from :func:`cached_chart` at full width, with alt text for screen readers."""
-    st.vega_lite_chart(spec, width="stretch", key=key, alt=alt_text)
-
-
-def fmt_sci(x: float, digits: int = 2) -> str:
-    """Format a positive magnitude as ``3.1e-05`` / ``0.42`` for prose."""
-    if x == 0:
-        return "0"
-    if 1e-3 <= abs(x) < 1e4:
-        return f"{x:.{digits + 1}g}"
-    return f"{x:.{digits}e}"
-
-
-def fmt_pow10(log10_value: float, digits: int = 1) -> str:
-    """Write a log10 magnitude as ``10^-300.2`` so that it never overflows."""
-    if log10_value == float("-inf"):
-        return "0"
-    if -3 <= log10_value <= 4:
-        return fmt_sci(10.0 ** log10_value)
-    return f"10^{log10_value:.{digits}f}"

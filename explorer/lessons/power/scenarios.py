@@ -4,7 +4,7 @@ The step slider ``t`` exists only for 2 x 2 matrices, so the random-matrix
 scenarios leave it out; every other control is always on the page.
 """
 
-from explorer.scenarios import Scenario
+from explorer.scenario import Scenario
 
 DEFAULT_CUSTOM_MATRIX = "1 2\n3 4"
 """What the custom-matrix box holds until the reader types something else."""
@@ -14,7 +14,7 @@ def _preset(matrix: str, t: int, steps: int, form: str = "column") -> dict:
     return {"matrix": matrix, "form": form, "t": t, "steps": steps}
 
 
-POWER_SCENARIOS = (
+SCENARIOS = (
     Scenario(
         "distinct",
         "Distinct real eigenvalues 3 and 1: fast",

@@ -10,7 +10,7 @@ Every control of both views exists on every run (the closed view's sit in an
 expander), so every scenario sets all of them: ``view`` picks what is shown.
 """
 
-from explorer.scenarios import Scenario
+from explorer.scenario import Scenario
 
 RNN_DEFAULTS = {
     "act": "tanh", "form": "pascanu", "kind": "gaussian", "tkind": "sigma_max",
@@ -36,7 +36,7 @@ def _deep(**changes) -> dict:
     return {**DEFAULTS, "view": "deep", **changes}
 
 
-JACOBIAN_SCENARIOS: tuple[Scenario, ...] = (
+SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "tanh_vanishing",
         "Tanh, σ_max = 0.9: vanishing guaranteed",

@@ -1,8 +1,8 @@
 """Scenarios of the activation-derivatives page."""
 
-from explorer.scenarios import Scenario
+from explorer.scenario import Scenario
 
-ACTIVATION_SCENARIOS = (
+SCENARIOS = (
     Scenario(
         "classic",
         "Sigmoid, tanh and ReLU side by side",

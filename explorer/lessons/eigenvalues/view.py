@@ -5,10 +5,11 @@ from types import SimpleNamespace as Run
 
 import streamlit as st
 
-from explorer import sim, ui
-from explorer.charts import spectra as charts
-from explorer.scenarios import SPECTRUM_SCENARIOS
-from explorer.scenarios.spectra import DEFAULTS as D
+from explorer import app, sim
+from explorer import format as fmt
+from explorer.lessons.eigenvalues import charts as charts
+from explorer.lessons.eigenvalues.scenarios import DEFAULTS as D
+from explorer.lessons.eigenvalues.scenarios import SCENARIOS
 
 SOURCES = {"modes": "Your modes", "jordan": "Jordan block", "random": "Random W"}
 KINDS = {"pos": "real positive", "neg": "real negative", "pair": "complex pair"}  # labels also go into the URL
@@ -44,7 +45,7 @@ def _inside(log_rho: float) -> bool:
     return not math.isfinite(log_rho) or sim.growth_regime([math.exp(log_rho)])[0] == "vanish"
 
 
-@ui.cached
+@app.cached
 def _run(source: str, spec: tuple, seed: int, steps: int) -> Run:
     W = _build(source, spec, seed)
     n = W.shape[0]
@@ -69,7 +70,7 @@ def _label(source: str) -> str:
     return "‖Wᵗx‖" if source == "random" else "‖Wᵗ‖"
 
 
-@ui.cached_chart
+@app.cached_chart
 def _plane_fig(source, spec, seed, steps):
     r = _run(source, spec, seed, steps)
     note = f"λ = {spec[0]:g}, {spec[1]} times, 1 eigenvector" if source == "jordan" else None
@@ -78,7 +79,7 @@ def _plane_fig(source, spec, seed, steps):
                                          size=PLANE_SIZE)
 
 
-@ui.cached_chart
+@app.cached_chart
 def _growth_fig(source, spec, seed, steps):
     r = _run(source, spec, seed, steps)
     return charts.growth_chart(r.measured, measured_label=f"{_label(source)} measured", log_rho=r.log_rho,
@@ -86,19 +87,19 @@ def _growth_fig(source, spec, seed, steps):
                                limits=r.limits)
 
 
-@ui.cached_chart
+@app.cached_chart
 def _gelfand_fig(source, spec, seed, steps):
     r = _run(source, spec, seed, steps)
     return charts.gelfand_chart(r.measured, measured_label=_label(source), log_rho=r.log_rho,
                                 log_norm_W=r.log_norm_W, log_gain=r.log_gain)
 
 
-@ui.cached_chart
+@app.cached_chart
 def _mode_fig(source, spec, seed, steps):
     return charts.mode_chart(_run(source, spec, seed, steps).modes)
 
 
-@ui.cached_chart
+@app.cached_chart
 def _gradient_fig(source, spec, seed, steps):
     r = _run(source, spec, seed, steps)
     if source == "random":
@@ -109,7 +110,7 @@ def _gradient_fig(source, spec, seed, steps):
 
 
 def _p10(log_value: float) -> str:
-    return ui.fmt_pow10(log_value / LN10)
+    return fmt.fmt_pow10(log_value / LN10)
 
 
 def _half_life_table(eigs, names) -> dict:
@@ -173,14 +174,14 @@ def _verdict(r: Run, source: str, spec: tuple, steps: int) -> tuple[str, str]:
                f", held between 1 and about cond(V) = {cond} because W is not normal.") + exits, "neutral")
 
 
-ui.page_header(
+app.page_header(
     "Eigenvalues: explode or decay",
     "Repeating the step h ← W h for t steps multiplies by Wᵗ. If W = V diag(λ) V⁻¹, then Wᵗ = V diag(λ)ᵗ V⁻¹: "
     "along each eigenvector the signal is multiplied by λᵢ at every step, so modes with |λ| > 1 explode and "
     "modes with |λ| < 1 die out. Set the spectrum yourself, watch that happen, and see where the eigenvalues "
     "stop telling the whole story: non-normal matrices and Jordan blocks.",
 )
-c = ui.Controls("eig", SPECTRUM_SCENARIOS)
+c = app.Controls("eig", SCENARIOS)
 # Control rows wrap instead of squeezing: at 1024 px with the sidebar open the seed moves to a second
 # line rather than cutting off the third source; from about 1280 px everything sits on one line.
 top = st.container(horizontal=True, gap="medium", vertical_alignment="top")
@@ -245,7 +246,7 @@ steps = int(c.slider("steps", "Steps t", 10, MAX_STEPS, D["steps"], 10, containe
 if source == "random" and steps * n_rand**2 > RANDOM_WORK:
     steps = int(RANDOM_WORK // n_rand**2)
     left.caption(f":material/speed: With n = {n_rand} the page follows {steps} steps (steps·n² is capped).")
-with ui.heavy(steps > 3000 or (source == "random" and n_rand >= 300), "Multiplying by W…"):
+with app.heavy(steps > 3000 or (source == "random" and n_rand >= 300), "Multiplying by W…"):
     run = _run(source, spec, seed, steps)
 label = _label(source)
 rho = math.exp(run.log_rho) if math.isfinite(run.log_rho) else 0.0
@@ -257,7 +258,7 @@ if used:
 with plane_col:
     # Drawn at its own square size (not stretched) so that circles stay round.
     st.vega_lite_chart(_plane_fig(source, spec, seed, steps), width="content", alt="Eigenvalues of W, complex plane")
-    ui.figure_caption("Red triangles sit outside the unit circle and explode, blue circles inside vanish, grey squares "
+    app.caption("Red triangles sit outside the unit circle and explode, blue circles inside vanish, grey squares "
                       "on it keep their size." + (" The dashed circle has radius g." if source == "random" else ""))
 with table_col:
     if source == "modes":
@@ -287,16 +288,16 @@ with left:
         f"| leaves float64 | {'t = ' + str(run.limits.float64_exit_step) if run.limits.float64_exit_step else 'no'} |"
     )
 with right:
-    ui.show_chart(_growth_fig(source, spec, seed, steps), alt_text=f"log10 {label} against t with ρᵗ and ‖W‖ᵗ")
-    ui.figure_caption(
+    app.show_chart(_growth_fig(source, spec, seed, steps), alt_text=f"log10 {label} against t with ρᵗ and ‖W‖ᵗ")
+    app.caption(
         f"Solid: {label} computed by repeated products. Dashed: ρ(W)ᵗ, what the eigenvalues predict; dotted: ‖W‖ᵗ, "
         "the worst case if every step stretched as much as possible (it leaves the frame when it runs away). "
         + ("Dash-dot: gᵗ from the circular law. " if source == "random" else "")
         + ("Orange dashed: the corner entry of Jᵗ, a polynomial in t. " if source == "jordan" else "")
         + "Coloured rules mark where the value leaves the float32 / float64 range; the curve carries on because "
         "it is stored as a logarithm." + (" Exact zeros are not drawn." if min(run.measured) == -math.inf else ""))
-    ui.show_chart(_gelfand_fig(source, spec, seed, steps), alt_text="Gelfand's formula: size to the power 1/t")
-    ui.figure_caption(f"Gelfand's formula: {label}^(1/t) → ρ(W) as t grows, however large the early transient — "
+    app.show_chart(_gelfand_fig(source, spec, seed, steps), alt_text="Gelfand's formula: size to the power 1/t")
+    app.caption(f"Gelfand's formula: {label}^(1/t) → ρ(W) as t grows, however large the early transient — "
                       "the eigenvalues set the long-run rate per step, not the size along the way.")
 
 st.subheader("Each eigen-direction's share of Wᵗx")
@@ -312,7 +313,7 @@ elif not run.modes.reliable:
 else:
     mode_left, mode_right = st.columns([1.7, 1], gap="large")
     with mode_left:
-        ui.show_chart(_mode_fig(source, spec, seed, steps), alt_text="Size of each eigen-mode of Wᵗx, log scale")
+        app.show_chart(_mode_fig(source, spec, seed, steps), alt_text="Size of each eigen-mode of Wᵗx, log scale")
     with mode_right:
         st.latex(r"W^t x = \sum_i c_i\,\lambda_i^t\,v_i")
         overshoot = run.cancel > math.log(10.0)
@@ -323,7 +324,7 @@ else:
                "nearly parallel eigenvectors cancel, and when the faster ones fade the cancellation stops — the "
                "transient growth above." if overshoot else
                "Here no mode is much larger than the whole vector: the eigenvectors are close to orthogonal."))
-    ui.figure_caption("Dashed: |cᵢ λᵢᵗ| for each mode of a random unit start vector x (a pair counts as one mode, "
+    app.caption("Dashed: |cᵢ λᵢᵗ| for each mode of a random unit start vector x (a pair counts as one mode, "
                       "bounded by 2|c||λ|ᵗ). Solid: ‖Wᵗx‖ computed by repeated products. Modes that fall more than "
                       "10⁶ below it leave the frame.")
 
@@ -338,13 +339,13 @@ with grad_left:
         f"unit gradient g: ‖(Wᵀ)ᵗg‖ = **{_p10(run.grad[-1])}** after {steps} steps back, against "
         f"{label} = {_p10(run.measured[-1])}.")
 with grad_right:
-    ui.show_chart(_gradient_fig(source, spec, seed, steps), alt_text="Norm of the back-propagated gradient, log scale")
-    ui.figure_caption("Solid purple: the gradient sent back t steps. "
+    app.show_chart(_gradient_fig(source, spec, seed, steps), alt_text="Norm of the back-propagated gradient, log scale")
+    app.caption("Solid purple: the gradient sent back t steps. "
                       + ("Dashed blue: ‖Wᵗ‖, which no unit gradient can exceed. Dotted: ρ(W)ᵗ."
                          if source != "random" else "Dashed blue: the forward signal ‖Wᵗx‖. Dotted: gᵗ."))
 
 text, tone = _verdict(run, source, spec, steps)
-ui.verdict(text, tone=tone)
+app.verdict(text, tone=tone)
 st.caption("Sources: Goodfellow, Bengio & Courville, *Deep Learning*, §8.2.5 (Wᵗ = V diag(λ)ᵗ V⁻¹ and vanishing and "
            "exploding gradients); Pascanu, Mikolov & Bengio (2013) for the gradient through Wᵀ; Trefethen & Embree, "
            "*Spectra and Pseudospectra* (2005), ch. 14–16, for non-normal transients and Jordan blocks; Gelfand's "

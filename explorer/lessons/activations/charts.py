@@ -8,7 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from explorer.charts.common import (
+from explorer.chartkit import (
     ACTIVATION_LABELS,
     THEORY,
     THEORY_DASH,

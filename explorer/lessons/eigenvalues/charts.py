@@ -18,7 +18,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from explorer.charts.common import (
+from explorer.chartkit import (
     ACCENT,
     EXPLODE,
     MEASURED,

@@ -15,7 +15,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from explorer.charts.common import (
+from explorer.chartkit import (
     ACCENT,
     ACTIVATION_COLORS,
     ACTIVATION_LABELS,

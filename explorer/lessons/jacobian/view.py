@@ -5,13 +5,13 @@ from types import SimpleNamespace as Run
 import numpy as np
 import streamlit as st
 
-from explorer import sim, ui
-from explorer.charts import jacobian as charts
-from explorer.charts.common import ACTIVATION_LABELS as LABEL
-from explorer.scenarios import JACOBIAN_SCENARIOS
-from explorer.scenarios.jacobian import DEEP_DEFAULTS as D
-from explorer.scenarios.jacobian import DEFAULTS
-from explorer.scenarios.jacobian import RNN_DEFAULTS as R
+from explorer import app, sim
+from explorer import format as fmt
+from explorer.chartkit import ACTIVATION_LABELS as LABEL
+from explorer.lessons.jacobian import charts as charts
+from explorer.lessons.jacobian.scenarios import DEEP_DEFAULTS as D
+from explorer.lessons.jacobian.scenarios import DEFAULTS, SCENARIOS
+from explorer.lessons.jacobian.scenarios import RNN_DEFAULTS as R
 
 LN10 = float(np.log(10.0))
 VIEWS = {"rnn": "Recurrent network", "deep": "Deep network"}
@@ -22,7 +22,7 @@ INITS = {"gaussian": "Gaussian", "xavier": "Xavier", "he": "He", "orthogonal": "
 SWEEP_STEPS, SWEEP_SCALES = 400, 32
 
 
-@ui.cached
+@app.cached
 def _rnn(key: tuple) -> Run:
     act, form, n, T, kind, target, tkind, inp, bias, seed = key
     tr = sim.simulate_random_rnn(act, n, T, kind=kind, target=target, target_kind=tkind, input_scale=inp,
@@ -35,54 +35,54 @@ def _rnn(key: tuple) -> Run:
                hist=charts.derivative_histogram_frame(sat.derivatives, sat.gamma))
 
 
-@ui.cached
+@app.cached
 def _sweep(act: str, n: int, T: int, kind: str, seed: int, form: str, inp: float, bias: float):
     scales = np.geomspace(0.1, 4.0 / sim.activation(act).gamma, SWEEP_SCALES)
     return sim.growth_rate_sweep(act, n, T, scales, kind=kind, seed=seed, form=form, input_scale=inp, bias=bias)
 
 
-@ui.cached
+@app.cached
 def _deep(act: str, init: str, sw: float, sb: float, depth: int, width: int, seed: int):
     g = sim.deep_network_gradients(depth, width, act, sigma_w=sw, sigma_b=sb, init=init, seed=seed)
     return g, sim.deep_gradient_summary(g)
 
 
-@ui.cached_chart
+@app.cached_chart
 def _bound_fig(key):
     r = _rnn(key)
     return charts.bound_chart(r.log_norms, r.bound, r.data_bound, r.backprop, eta=r.s.eta)
 
 
-@ui.cached_chart
+@app.cached_chart
 def _sweep_fig(names, args, sigma_max):
     return charts.sweep_chart({a: _sweep(a, *args) for a in names}, sigma_max)
 
 
-@ui.cached_chart
+@app.cached_chart
 def _heat_fig(key):
     return charts.heatmap_chart(_rnn(key).grid)
 
 
-@ui.cached_chart
+@app.cached_chart
 def _hist_fig(key):
     r = _rnn(key)
     return charts.derivative_histogram_chart(r.hist, gamma=r.s.gamma, mean=r.s.mean_derivative, activation=key[0])
 
 
-@ui.cached_chart
+@app.cached_chart
 def _terms_fig(key):
     r = _rnn(key)
     return charts.contributions_chart(r.terms, r.term_bounds)
 
 
-@ui.cached_chart
+@app.cached_chart
 def _deep_fig(dkey):
     return charts.deep_chart(_deep(*dkey)[0])
 
 
 def _f(log_value: float) -> str:
     """A factor given by its natural log, e.g. ×0.71 or ×10^-250."""
-    return "×0 (exact zero)" if log_value == -np.inf else "×" + ui.fmt_pow10(log_value / LN10, 2)
+    return "×0 (exact zero)" if log_value == -np.inf else "×" + fmt.fmt_pow10(log_value / LN10, 2)
 
 
 def _rnn_verdict(s, act: str, kind: str, T: int, horizon: int) -> tuple[str, str]:
@@ -218,14 +218,14 @@ def _deep_controls(box) -> tuple:
     return d_act, d_init, float(d_sw), float(d_sb), int(d_depth), int(d_width), int(d_seed)
 
 
-ui.page_header(
+app.page_header(
     "Jacobian product bound",
     "Back-propagation through time multiplies one Jacobian per step, so how far back a gradient reaches depends "
     "on a product of matrices. Pascanu, Mikolov & Bengio (2013) bound its norm by ηᵗ⁻ᵏ with η = σ_max(W_rec)·γ. "
     "This page measures the actual product for a simulated network and puts the bound beside it — and does the "
     "same across the layers of a deep feedforward network.",
 )
-c = ui.Controls("jac", JACOBIAN_SCENARIOS)
+c = app.Controls("jac", SCENARIOS)
 top = st.columns([2, 2], gap="medium", vertical_alignment="top")
 with top[0]:
     c.scenario_picker()
@@ -239,7 +239,7 @@ if view == "rnn":
     dkey = _deep_controls(st.expander("Settings of the deep-network view", icon=":material/tune:"))
     key = _rnn_controls(st.container())
     act, form, n, T, kind, target, tkind, inp, bias, seed = key
-    with ui.heavy(n * n * T >= 8e6, "Multiplying Jacobians…"):
+    with app.heavy(n * n * T >= 8e6, "Multiplying Jacobians…"):
         r = _rnn(key)
     s = r.s
     cols = st.columns(5)
@@ -277,10 +277,10 @@ if view == "rnn":
                    "eigenvalues (ρ) decide only the very long run.")
 
     st.subheader("The bound against the measured product")
-    ui.show_chart(_bound_fig(key), alt_text="Measured Jacobian norm against lag with Pascanu's bound")
+    app.show_chart(_bound_fig(key), alt_text="Measured Jacobian norm against lag with Pascanu's bound")
     zero = (f" From lag {s.zero_from_lag} on the product is exactly 0, which a log axis cannot show, so those lags "
             "are not drawn." if s.zero_from_lag is not None else "")
-    ui.figure_caption("Solid blue: ‖∂x_T/∂x_k‖₂, the largest singular value of the product. Dashed: η^(T−k). "
+    app.caption("Solid blue: ‖∂x_T/∂x_k‖₂, the largest singular value of the product. Dashed: η^(T−k). "
                       "Dotted: the bound with γ replaced by the largest σ′ actually met at each step. Orange: the "
                       "gradient ∂E_T/∂x_k of a unit read-out loss at T, which can never exceed the blue line." + zero)
 
@@ -293,10 +293,10 @@ if view == "rnn":
     st.caption(f"Each point is a network like yours (n = {n}, same seed, inputs and W_rec direction) with W_rec "
                f"rescaled to that σ_max, run for {T_sweep} steps; the rate is the long-run growth per step of a "
                "vector pushed through the Jacobians (top Lyapunov exponent).")
-    with ui.heavy(n * n * T_sweep * len(names) >= 4e7, "Sweeping σ_max…"):
-        ui.show_chart(_sweep_fig(names, (int(n), T_sweep, kind, int(seed), form, float(inp), float(bias)),
+    with app.heavy(n * n * T_sweep * len(names) >= 4e7, "Sweeping σ_max…"):
+        app.show_chart(_sweep_fig(names, (int(n), T_sweep, kind, int(seed), form, float(inp), float(bias)),
                                  s.sigma_max), alt_text="Measured growth rate per step against sigma_max")
-    ui.figure_caption("Solid: measured factor per step; dashed: the bound's η = σ_max·γ; dotted rules: 1/γ. Left of "
+    app.caption("Solid: measured factor per step; dashed: the bound's η = σ_max·γ; dotted rules: 1/γ. Left of "
                       "its rule each activation must vanish. Right of it the bound rises above 1 but the measured "
                       "curve stays below and often keeps vanishing well past 1/γ — saturation and mixing directions "
                       "cost more than the worst case."
@@ -306,17 +306,17 @@ if view == "rnn":
     left, right = st.columns(2, gap="medium")
     with left:
         st.subheader("Every pair (t, k)")
-        ui.show_chart(_heat_fig(key), alt_text="Heatmap of log10 Jacobian norms over t and k")
+        app.show_chart(_heat_fig(key), alt_text="Heatmap of log10 Jacobian norms over t and k")
         steps = r.grid.steps
         zeros = int(np.sum(np.isneginf(r.grid.log_norms)))
-        ui.figure_caption(f"‖∂x_t/∂x_k‖₂ for t, k on a grid of {len(steps)} steps up to {steps[-1]} (cost grows with "
+        app.caption(f"‖∂x_t/∂x_k‖₂ for t, k on a grid of {len(steps)} steps up to {steps[-1]} (cost grows with "
                           "n³, so large n shows a shorter window). Blue shrinks, orange grows, white is 1. Stripes "
                           "parallel to the diagonal mean the decay depends on the lag t − k alone."
                           + (f" {zeros} pairs with an exactly zero product are left blank." if zeros else ""))
     with right:
         st.subheader("How saturated the units are")
-        ui.show_chart(_hist_fig(key), alt_text="Histogram of activation derivatives along the trajectory")
-        ui.figure_caption(f"Every σ′ that enters a Jacobian factor. The bound assumes each is γ = {s.gamma:.3g}; "
+        app.show_chart(_hist_fig(key), alt_text="Histogram of activation derivatives along the trajectory")
+        app.caption(f"Every σ′ that enters a Jacobian factor. The bound assumes each is γ = {s.gamma:.3g}; "
                           f"on average they are {s.mean_derivative:.3g}, and {r.sat:.0%} are below 0.1γ (saturated). "
                           "The gap is why the measurement beats the bound.")
 
@@ -331,21 +331,21 @@ if view == "rnn":
                 "term per step; each carries the Jacobian product from k to T, so old terms fade with it "
                 "(Pascanu et al. 2013, eqs. 4–5 and 11).")
     if r.horizon:
-        ui.show_chart(_terms_fig(key), alt_text="Size of each temporal contribution against step")
+        app.show_chart(_terms_fig(key), alt_text="Size of each temporal contribution against step")
     zeros = int(np.sum(np.isneginf(r.terms)))
-    ui.figure_caption(f"Frobenius norm of each term for E_T = vᵀx_T (unit v); dashed: its bound. The newest "
+    app.caption(f"Frobenius norm of each term for E_T = vᵀx_T (unit v); dashed: its bound. The newest "
                       f"{r.horizon} of {T} terms are within 10⁻⁶ of the largest."
                       + (f" {zeros} {'term is' if zeros == 1 else 'terms are'} exactly 0 (the state that W_rec "
                          "multiplies there is 0; x₀ = 0) and not drawn." if zeros else ""))
     text, tone = _rnn_verdict(s, act, kind, int(T), r.horizon)
-    ui.verdict(text, tone=tone)
+    app.verdict(text, tone=tone)
 else:
     box = st.expander("Settings of the recurrent-network view", icon=":material/tune:")
     key = _rnn_controls(box)
     _sweep_control(box)
     dkey = _deep_controls(st.container())
     d_act, d_init, d_sw, d_sb, d_depth, d_width, d_seed = dkey
-    with ui.heavy(d_depth * d_width * d_width >= 4e6, "Back-propagating through the layers…"):
+    with app.heavy(d_depth * d_width * d_width >= 4e6, "Back-propagating through the layers…"):
         g, ds = _deep(*dkey)
     # The two equations side by side, each broken over lines that fit half the width at 1024 px; the prose
     # and the chart below them at full width.
@@ -362,12 +362,12 @@ else:
                 r"The weight gradient $\delta^l (a^{l-1})^{\mathsf T}$ inherits the same factor (Nielsen, "
                 "*Neural Networks and Deep Learning*, ch. 2 and 5).")
     st.subheader("Gradient per layer against the bound")
-    ui.show_chart(_deep_fig(dkey), alt_text="Bias-gradient norm per layer with the feedforward bound")
-    ui.figure_caption("Solid: measured ‖∂C/∂b^l‖; dashed: the bound. Read from right (output) to left (input): "
+    app.show_chart(_deep_fig(dkey), alt_text="Bias-gradient norm per layer with the feedforward bound")
+    app.caption("Solid: measured ‖∂C/∂b^l‖; dashed: the bound. Read from right (output) to left (input): "
                       "the distance between the lines is what the worst case gives away."
                       + (" Layers with an exactly zero gradient are not drawn." if ds.zero_layers else ""))
     text, tone = _deep_verdict(ds, d_act, d_init, d_sw, d_depth)
-    ui.verdict(text, tone=tone)
+    app.verdict(text, tone=tone)
 
 st.caption("Sources: Pascanu, Mikolov & Bengio (2013), *On the difficulty of training recurrent neural networks*, §2 "
            "(eqs. 2–5, 11, and the sufficient and necessary conditions); Goodfellow, Bengio & Courville, *Deep "

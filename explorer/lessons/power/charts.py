@@ -14,7 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from explorer.charts.common import (
+from explorer.chartkit import (
     ACCENT,
     MEASURED,
     NEUTRAL,

@@ -4,10 +4,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from explorer import sim, ui
-from explorer.charts import activations as charts
-from explorer.charts.common import ACTIVATION_LABELS
-from explorer.scenarios import ACTIVATION_SCENARIOS
+from explorer import app, sim
+from explorer.chartkit import ACTIVATION_LABELS
+from explorer.lessons.activations import charts as charts
+from explorer.lessons.activations.scenarios import SCENARIOS
 
 THRESHOLD = 1e-6
 TOP_SELECT_WIDTH = 300  # px: three activation chips side by side
@@ -22,49 +22,49 @@ def _grid(xmax: float):
     return np.linspace(-xmax, xmax, 601)
 
 
-@ui.cached
+@app.cached
 def _moments(names: tuple[str, ...], slope: float, mu: float, s: float):
     return {n: sim.derivative_moments(n, s, mu, slope=slope) for n in names}
 
 
-@ui.cached
+@app.cached
 def _histograms(names: tuple[str, ...], slope: float, mu: float, s: float):
     return {n: sim.derivative_histogram(n, s, mu, slope=slope, seed=0) for n in names}
 
 
-@ui.cached
+@app.cached
 def _depth(names: tuple[str, ...], slope: float, mu: float, s: float, depth: int):
     return {n: sim.depth_factors(n, s, mu, max_depth=depth, threshold=THRESHOLD, slope=slope) for n in names}
 
 
-@ui.cached_chart
+@app.cached_chart
 def _function_fig(names, slope, xmax):
     return charts.function_chart(_grid(xmax), _acts(names, slope))
 
 
-@ui.cached_chart
+@app.cached_chart
 def _derivative_fig(names, slope, xmax, thr):
     return charts.derivative_chart(_grid(xmax), _acts(names, slope), thr)
 
 
-@ui.cached_chart
+@app.cached_chart
 def _saturation_fig(names, slope, xmax, thr):
     spans = {n: sim.saturation_intervals(n, -xmax, xmax, thr, slope=slope) for n in names}
     return charts.saturation_strip(spans, (-xmax, xmax), thr)
 
 
-@ui.cached_chart
+@app.cached_chart
 def _histogram_fig(names, slope, mu, s):
     return charts.histogram_chart(_histograms(names, slope, mu, s),
                                   {n: m[0] for n, m in _moments(names, slope, mu, s).items()})
 
 
-@ui.cached_chart
+@app.cached_chart
 def _depth_fig(names, slope, mu, s, depth):
     return charts.depth_chart(_depth(names, slope, mu, s, depth), THRESHOLD)
 
 
-@ui.cached_chart
+@app.cached_chart
 def _tanh_fig(xmax):
     return charts.tanh_relation_chart(sim.tanh_sigmoid_relation(_grid(xmax)))
 
@@ -103,13 +103,13 @@ def _layers(n: int | None) -> str:
     return "never" if n is None else f"{n} layers"
 
 
-ui.page_header(
+app.page_header(
     "Activation derivatives",
     "Back-propagation multiplies the gradient by f′(z) at every unit it passes. "
     "Where f′ is small the signal shrinks; stacked over many layers (or time steps) the shrinking compounds. "
     "This page measures f′ for the common activations and shows how fast the product decays.",
 )
-c = ui.Controls("act", ACTIVATION_SCENARIOS)
+c = app.Controls("act", SCENARIOS)
 # A wrapping row rather than fixed columns: on a 1024 px projector with the sidebar open the slope
 # slider moves to a second line instead of squeezing the scenario and activation boxes.
 top = st.container(horizontal=True, gap="medium", vertical_alignment="top")
@@ -130,10 +130,10 @@ xmax = c.slider("xmax", "x range ±", 1.0, 20.0, 6.0, 0.5, container=left)
 thr = c.slider("thr", "Saturation threshold on |f′|", 0.01, 0.5, 0.1, 0.01, container=left,
                help="Regions where |f′(x)| falls below this are shaded as saturated.")
 with right:
-    ui.show_chart(_function_fig(names, slope, xmax), alt_text="Activation functions f(x)")
-    ui.show_chart(_derivative_fig(names, slope, xmax, thr), alt_text="Derivatives f′(x) with γ marked")
-    ui.show_chart(_saturation_fig(names, slope, xmax, thr), alt_text="Saturated x-intervals per activation")
-    ui.figure_caption("The diamonds mark γ = sup|f′|: sigmoid 1/4 at 0, tanh 1 at 0, ReLU 1, GELU ≈ 1.13 at √2. "
+    app.show_chart(_function_fig(names, slope, xmax), alt_text="Activation functions f(x)")
+    app.show_chart(_derivative_fig(names, slope, xmax, thr), alt_text="Derivatives f′(x) with γ marked")
+    app.show_chart(_saturation_fig(names, slope, xmax, thr), alt_text="Saturated x-intervals per activation")
+    app.caption("The diamonds mark γ = sup|f′|: sigmoid 1/4 at 0, tanh 1 at 0, ReLU 1, GELU ≈ 1.13 at √2. "
                       "Bars below show where each unit is saturated and passes almost no gradient.")
     with st.expander("Formulas", icon=":material/function:"):
         st.latex(_formula_table(acts))
@@ -145,9 +145,9 @@ s = c.slider("s", "Std s of z", 0.05, 10.0, 1.0, 0.05, container=left)
 moments = _moments(names, slope, mu, s)
 hists = _histograms(names, slope, mu, s)
 with right:
-    ui.show_chart(_histogram_fig(names, slope, mu, s),
+    app.show_chart(_histogram_fig(names, slope, mu, s),
                   alt_text="Histogram of sampled f′(z) with the quadrature mean")
-    ui.figure_caption("Bars: 20,000 sampled z ~ N(μ, s²). Dashed lines: E[f′(z)] by adaptive quadrature. "
+    app.caption("Bars: 20,000 sampled z ~ N(μ, s²). Dashed lines: E[f′(z)] by adaptive quadrature. "
                       "They should agree to within the sampling error in the table.")
 # A static table at the page's full width: its headers wrap, so all six columns stay in view on a
 # 1024 px projector (a data grid in the chart column hid the last ones behind a scroll bar).
@@ -165,8 +165,8 @@ left, right = st.columns([1, 3], gap="large")
 depth = c.slider("depth", "Depth L", 5, 500, 50, 5, container=left)
 factors = _depth(names, slope, mu, s, depth)
 with right:
-    ui.show_chart(_depth_fig(names, slope, mu, s, depth), alt_text="Compounded derivative factors against depth")
-    ui.figure_caption("Dashed: the worst case γ^L. Solid: the expected product E[f′]^L for independent layers. "
+    app.show_chart(_depth_fig(names, slope, mu, s, depth), alt_text="Compounded derivative factors against depth")
+    app.caption("Dashed: the worst case γ^L. Solid: the expected product E[f′]^L for independent layers. "
                       "Dotted: the RMS factor that sets gradient size in a random network. The black line is 10^-6.")
 
 st.subheader("tanh is a rescaled sigmoid")
@@ -179,7 +179,7 @@ left.markdown(
     "which is why it keeps gradients alive longer than the sigmoid (LeCun et al., *Efficient BackProp*, 1998)."
 )
 with right:
-    ui.show_chart(_tanh_fig(xmax), alt_text="tanh′(x) and 4σ′(2x) overlap")
+    app.show_chart(_tanh_fig(xmax), alt_text="tanh′(x) and 4σ′(2x) overlap")
 
 parts = []
 for n in names:
@@ -189,7 +189,7 @@ for n in names:
         f"E[f′] = {f.mean_factor:.3g} after {_layers(f.layers_mean)}"
     )
 fastest = min(names, key=lambda n: factors[n].mean_factor)
-ui.verdict(
+app.verdict(
     f"With z ~ N({mu:g}, {s:g}²) — " + "; ".join(parts) + ". "
     f"{ACTIVATION_LABELS[fastest]} shrinks gradients fastest here "
     f"(×{factors[fastest].mean_factor:.3g} per layer on average).",

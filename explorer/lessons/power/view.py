@@ -6,10 +6,10 @@ from types import SimpleNamespace as Run
 import numpy as np
 import streamlit as st
 
-from explorer import sim, ui
-from explorer.charts import power as charts
-from explorer.scenarios import POWER_SCENARIOS
-from explorer.scenarios.power import DEFAULT_CUSTOM_MATRIX
+from explorer import app, sim
+from explorer import format as fmt
+from explorer.lessons.power import charts as charts
+from explorer.lessons.power.scenarios import DEFAULT_CUSTOM_MATRIX, SCENARIOS
 
 PLANE_STEPS = 50
 MAX_STEPS = 2000
@@ -32,7 +32,7 @@ SPECTRUM_TEXT_WIDTH = 360  # beside the eigenvalue plot
 SPLIT = ("opposite_sign", "tied", "nilpotent")  # no single turn angle predicted by arg λ₁
 
 
-@ui.cached
+@app.cached
 def _preset(key: tuple) -> sim.PresetMatrix:
     if key[0] == "random":
         return sim.random_gaussian_preset(*key[1:])
@@ -41,7 +41,7 @@ def _preset(key: tuple) -> sim.PresetMatrix:
     return sim.preset_matrix(key[0])
 
 
-@ui.cached
+@app.cached
 def _run(key: tuple, form: str, steps: int) -> Run:
     p = _preset(key)
     tr = sim.power_method(p.W, p.x0, steps, form=form)
@@ -52,7 +52,7 @@ def _run(key: tuple, form: str, steps: int) -> Run:
                measured=sim.measure_convergence(tr, digits=DIGITS))
 
 
-@ui.cached
+@app.cached
 def _plane_run(key: tuple, form: str) -> sim.PowerTrace:
     p = _preset(key)
     return sim.power_method(p.W, p.x0, PLANE_STEPS + 1, form=form)
@@ -63,7 +63,7 @@ def _iterated(key: tuple, form: str) -> np.ndarray:
     return W.T if form == "row" else W
 
 
-@ui.cached_chart
+@app.cached_chart
 def _plane_fig(key, form, t):
     tr = _plane_run(key, form)
     M = _iterated(key, form)
@@ -73,30 +73,30 @@ def _plane_fig(key, form, t):
                               matrix_name="Wᵀ" if form == "row" else "W")
 
 
-@ui.cached_chart
+@app.cached_chart
 def _angle_fig(key, form, steps, label):
     r = _run(key, form, steps)
     return charts.angle_chart(r.angle, r.theory, theory_label=label)
 
 
-@ui.cached_chart
+@app.cached_chart
 def _turn_fig(key, form, steps, theory_deg, label):
     return charts.turn_chart(_run(key, form, steps).turns, theory_deg, theory_label=label)
 
 
-@ui.cached_chart
+@app.cached_chart
 def _norm_fig(key, form, steps, label):
     r = _run(key, form, steps)
     return charts.norm_chart(r.log10_norm, r.summary.log_growth_per_step / LN10, theory_label=label)
 
 
-@ui.cached_chart
+@app.cached_chart
 def _rayleigh_fig(key, form, steps, label):
     r = _run(key, form, steps)
     return charts.rayleigh_chart(r.rayleigh, r.dominant.real, theory_label=label)
 
 
-@ui.cached_chart
+@app.cached_chart
 def _eigen_fig(key, form, steps, label):
     return charts.eigenvalue_chart(_run(key, form, steps).eigenvalues, dominant_label=label)
 
@@ -141,7 +141,7 @@ def _num(x: float, spec: str = ".3g", prefix: str = "", suffix: str = "") -> str
 def _steps_text(x: float, steps: int) -> str:
     if np.isnan(x):
         return "—"
-    return "never" if np.isinf(x) else f"{x:.0f}" if x <= steps or x < 1e6 else ui.fmt_sci(x)
+    return "never" if np.isinf(x) else f"{x:.0f}" if x <= steps or x < 1e6 else fmt.fmt_sci(x)
 
 
 def _verdict(r: Run, steps: int, kind: str) -> str:
@@ -185,14 +185,14 @@ def _verdict(r: Run, steps: int, kind: str) -> str:
     return "Every eigenvalue is 0 (W is nilpotent): Wᵗx = 0 once t ≥ n, so there is no direction to converge to."
 
 
-ui.page_header(
+app.page_header(
     "Power method on Wᵗ",
     "A recurrent network multiplies its back-propagated signal by the same matrix at every time step. "
     "If W = V diag(λ) V⁻¹ then Wᵗ = V diag(λ)ᵗ V⁻¹: every eigen-component is scaled by λᵢᵗ, so after enough "
     "steps only the component along the eigenvector of largest |λ| is left — the power method of numerical "
     "analysis. This page runs it, predicts the rate |λ₂/λ₁| from the spectrum, and checks the prediction.",
 )
-c = ui.Controls("pm", POWER_SCENARIOS)
+c = app.Controls("pm", SCENARIOS)
 # Control rows wrap instead of squeezing: at 1024 px with the sidebar open the form switch and the
 # custom matrix box each move to a line of their own; from about 1280 px everything sits on one line.
 top = st.container(horizontal=True, gap="medium", vertical_alignment="top")
@@ -265,19 +265,19 @@ if n == 2:
         with pair.container(width=SIDE_TEXT_WIDTH):
             angle = tr.angle[t]
             st.markdown(
-                f"**Step t = {t}.** ‖x_t‖ = {ui.fmt_pow10(tr.log10_norm[t])}; Rayleigh quotient "
+                f"**Step t = {t}.** ‖x_t‖ = {fmt.fmt_pow10(tr.log10_norm[t])}; Rayleigh quotient "
                 f"r_t = {tr.rayleigh[t]:.6g}; "
                 + (f"angle to the dominant eigenvector {np.degrees(angle):.4g}°." if np.isfinite(angle)
                    else "no unique dominant eigenvector to measure an angle to.")
             )
-            ui.figure_caption(
+            app.caption(
                 "The grey unit circle holds every direction; the purple ellipse is where one multiplication sends it. "
                 "Each step takes the orange direction x_t to the red point on the ellipse and rescales it back to the "
                 "circle. Dashed black lines are eigenvector lines, mapped onto themselves: the iterates drift toward "
                 "the one with the larger |λ|. With complex eigenvalues there is no such line."
             )
 
-    ui.animated_step(c, "t", "Step t", PLANE_STEPS, 6, _frame, help="Press Play to step forward automatically.")
+    app.animated_step(c, "t", "Step t", PLANE_STEPS, 6, _frame, help="Press Play to step forward automatically.")
 else:
     st.caption(f":material/info: The plane picture needs a 2 × 2 matrix; this W is {n} × {n}.")
 
@@ -285,7 +285,7 @@ st.subheader("Convergence over many steps")
 left, right = st.columns([1, 3], gap="large")
 steps = c.slider("steps", "Steps", 10, MAX_STEPS, 60, 10, container=left,
                  help=f"Number of multiplications by W (at most {MAX_STEPS}).")
-with ui.heavy(n * steps >= 100_000, "Running the power method…"):
+with app.heavy(n * steps >= 100_000, "Running the power method…"):
     run = _run(key, form, steps)
 s, m = run.summary, run.measured
 kind = s.kind
@@ -308,9 +308,9 @@ with summary.container():
 with right:
     if run.summary.kind in ("simple", "repeated", "defective"):
         label = "theory ≈ 1/t (Jordan block)" if kind == "defective" else "theory θ₀·|λ₂/λ₁|ᵗ"
-        ui.show_chart(_angle_fig(key, form, steps, label), alt_text="Angle to the dominant eigenvector, log scale")
+        app.show_chart(_angle_fig(key, form, steps, label), alt_text="Angle to the dominant eigenvector, log scale")
         zeros = int(np.sum(run.angle == 0))
-        ui.figure_caption(
+        app.caption(
             f"Solid: the measured angle between x_t and v₁; dashed: the prediction started at the measured θ₀ "
             f"({np.degrees(run.angle[0]):.3g}°). Parallel lines mean the rate is right."
             + (" The measurement bottoms out near 10⁻¹⁶, the resolution of float64; theory below it is not drawn."
@@ -329,23 +329,23 @@ with right:
                     "turns at each step.")
         theory_deg = s.rotation_deg_per_step if kind == "complex_pair" else None
         turn_label = f"theory |arg λ₁| = {s.rotation_deg_per_step:.3g}°" if kind == "complex_pair" else "theory"
-        ui.show_chart(_turn_fig(key, form, steps, theory_deg, turn_label),
+        app.show_chart(_turn_fig(key, form, steps, theory_deg, turn_label),
                       alt_text="Turn of the direction per step")
-        ui.figure_caption("A settled direction would turn 0° per step. A complex pair r·e^(±iθ) keeps turning "
+        app.caption("A settled direction would turn 0° per step. A complex pair r·e^(±iθ) keeps turning "
                           "(by exactly θ for a scaled rotation); ±λ flips between two directions.")
 
 norm_col, rq_col = st.columns(2, gap="large")
 with norm_col:
     st.markdown("**How big: ‖Wᵗx‖**")
-    ui.show_chart(_norm_fig(key, form, steps, "theory ‖x₀‖·|λ₁|ᵗ"), alt_text="Norm of the iterate, log scale")
-    peak = (f" It peaks at ×{ui.fmt_pow10(m.peak_log10_gain)} at step {m.peak_step} although |λ₁| = "
+    app.show_chart(_norm_fig(key, form, steps, "theory ‖x₀‖·|λ₁|ᵗ"), alt_text="Norm of the iterate, log scale")
+    peak = (f" It peaks at ×{fmt.fmt_pow10(m.peak_log10_gain)} at step {m.peak_step} although |λ₁| = "
             f"{abs(run.dominant):.3g}: a non-normal transient." if abs(run.dominant) < 1 and m.peak_log10_gain > 0.3
             else "")
-    ui.figure_caption(f"Dashed slope log10|λ₁| = {s.log_growth_per_step / LN10:.3g} per step; |λ₁| > 1 explodes, "
+    app.caption(f"Dashed slope log10|λ₁| = {s.log_growth_per_step / LN10:.3g} per step; |λ₁| > 1 explodes, "
                       f"< 1 vanishes.{peak}")
 with rq_col:
     st.markdown("**Which λ: the Rayleigh quotient xᵀWx / xᵀx**")
-    ui.show_chart(_rayleigh_fig(key, form, steps, f"Re λ₁ = {run.dominant.real:.4g}"),
+    app.show_chart(_rayleigh_fig(key, form, steps, f"Re λ₁ = {run.dominant.real:.4g}"),
                   alt_text="Rayleigh quotient against step")
     if kind == "complex_pair":
         flat = m.rayleigh_high - m.rayleigh_low <= 1e-9 * max(1.0, abs(run.dominant))
@@ -362,7 +362,7 @@ with rq_col:
     else:
         note = ("r_t approaches λ₁; for a symmetric W its error shrinks like |λ₂/λ₁|^(2t), twice as many digits "
                 "per step as the direction.")
-    ui.figure_caption(note)
+    app.caption(note)
 
 st.subheader("Where the eigenvalues sit")
 # Text, then the square chart at its own size: side by side from about 1280 px, one under the other below.
@@ -383,10 +383,10 @@ with text_col:
     if run.v1 is not None and n <= 6:
         side = "left" if form == "row" else "right"
         st.markdown(f"Dominant {side} eigenvector v₁ = ({', '.join(f'{v + 0.0:.4g}' for v in run.v1)}).")
-    ui.figure_caption("Orange diamond: λ₁. Grey solid circle: |λ| = 1; grey dashed circle: |λ| = |λ₁|. "
+    app.caption("Orange diamond: λ₁. Grey solid circle: |λ| = 1; grey dashed circle: |λ| = |λ₁|. "
                       "Both axes share one scale.")
 
-ui.verdict(_verdict(run, steps, kind),
+app.verdict(_verdict(run, steps, kind),
            tone="vanish" if s.log_growth_per_step < 0 else "explode" if s.log_growth_per_step > 0 else "neutral")
 st.caption("Sources: Goodfellow, Bengio & Courville, *Deep Learning*, §8.2.5 (Wᵗ = V diag(λ)ᵗ V⁻¹ and the power "
            "method); Golub & Van Loan, *Matrix Computations*, §7.3.1 (convergence rate |λ₂/λ₁|); "

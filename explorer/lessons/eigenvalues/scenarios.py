@@ -9,7 +9,7 @@ pair in degrees. The presets follow :data:`explorer.sim.SPECTRUM_PRESETS`,
 with pair angles rounded to whole degrees.
 """
 
-from explorer.scenarios import Scenario
+from explorer.scenario import Scenario
 
 DEFAULTS: dict = {
     "source": "modes",
@@ -36,7 +36,7 @@ def _values(**changes) -> dict:
     return {**DEFAULTS, **changes}
 
 
-SPECTRUM_SCENARIOS: tuple[Scenario, ...] = (
+SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "all_inside",
         "All eigenvalues inside the unit circle",

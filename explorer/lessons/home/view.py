@@ -3,7 +3,7 @@
 import streamlit as st
 
 from explorer import sim
-from explorer.site import PAGES, SECTIONS
+from explorer.app.registry import PAGES, SECTIONS
 
 st.title("Gradient Explorer")
 st.markdown(

@@ -1,0 +1,35 @@
+"""Streamlit helpers shared by every page: URL-bound controls, the figure unit, charts and caches.
+
+Everything that imports Streamlit lives here or in a page's ``view.py``; the
+maths (:mod:`explorer.sim`), the readings (``reading.py``) and the chart
+builders (``charts.py``) never do.
+"""
+
+from explorer.app.controls import Controls
+from explorer.app.figure import FigureInfo, animated_step, caption, figure, heavy, page_header, verdict
+from explorer.app.registry import page
+from explorer.app.render import cached, cached_chart, chart_spec, show_chart
+
+__all__ = [
+    "Controls",
+    "FigureInfo",
+    "animated_step",
+    "cached",
+    "cached_chart",
+    "caption",
+    "chart_spec",
+    "figure",
+    "heavy",
+    "page",
+    "page_header",
+    "show_chart",
+    "start_page",
+    "verdict",
+]
+
+
+def start_page(key: str, intro: str) -> Controls:
+    """Title and introduction of the registered page ``key``; returns its URL-bound controls."""
+    spec = page(key)
+    page_header(spec.title, intro)
+    return Controls(spec.prefix, spec.scenarios)

@@ -1,0 +1,97 @@
+"""Charts and caches for a server that many viewers share.
+
+One Streamlit process runs every viewer's script in its own thread, so nothing
+here changes process-global state per call:
+
+* :func:`chart_spec` turns an Altair chart into a Vega-Lite spec whose data are
+  named Arrow datasets *without* Altair's data-transformer registry (a
+  process-global switch: converting through it from two threads at once wrote
+  one chart's rows into another chart's spec). Each DataFrame is swapped for a
+  :class:`altair.NamedData` in the chart itself, which the builder made for
+  this call alone, and the bytes go into a dict local to the call.
+* Altair's theme is chosen once, at import, never per chart.
+* Every cache is bounded, so a room of viewers trying their own settings
+  cannot grow memory without limit.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from streamlit import dataframe_util
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CACHE_ENTRIES = 128
+"""Entries per cached function (results and chart specs alike)."""
+
+CACHE_BYTES = "48MB"
+"""Memory per cached function; with ``CACHE_ENTRIES`` this bounds what 100 viewers can add."""
+
+# Streamlit styles charts itself; Altair's default theme would add a fixed
+# 300 × 300 view to every spec. Chosen once for the process, at import.
+alt.theme.enable("none")
+
+_NESTED = ("layer", "hconcat", "vconcat", "concat")
+
+
+def cached(fn: F) -> F:
+    """``st.cache_data`` with a bounded size, shared by every viewer of the server."""
+    return st.cache_data(max_entries=CACHE_ENTRIES, max_size=CACHE_BYTES, show_spinner=False)(fn)  # type: ignore[return-value]
+
+
+def _name_data(chart: Any, datasets: dict[str, bytes]) -> None:
+    """Replace every DataFrame in ``chart`` (at any depth) by a named Arrow dataset."""
+    data = getattr(chart, "data", alt.Undefined)
+    if isinstance(data, pd.DataFrame):
+        payload = dataframe_util.convert_anything_to_arrow_bytes(data)
+        name = "d" + hashlib.blake2b(payload, digest_size=10).hexdigest()
+        datasets[name] = payload
+        chart.data = alt.NamedData(name=name)
+    for attr in _NESTED:
+        for sub in getattr(chart, attr, None) or ():
+            _name_data(sub, datasets)
+    spec = getattr(chart, "spec", alt.Undefined)
+    if spec is not alt.Undefined and not isinstance(spec, dict):
+        _name_data(spec, datasets)
+
+
+def chart_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """Vega-Lite spec of an Altair chart, its data as named Arrow datasets.
+
+    The chart is modified in place (its data frames become named references):
+    pass a chart built for this call. Streamlit's ``st.altair_chart`` would
+    re-validate the whole spec against the JSON schema on every rerun (tens of
+    milliseconds per chart); the builders are validated once by the test-suite
+    instead, and through :func:`cached_chart` this runs only when inputs change.
+    """
+    datasets: dict[str, bytes] = {}
+    _name_data(chart, datasets)
+    spec = chart.to_dict(validate=False)
+    spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    return spec
+
+
+def cached_chart(builder: Callable[..., alt.TopLevelMixin]) -> Callable[..., dict[str, Any]]:
+    """Decorate a function of plain, hashable arguments that returns an Altair chart.
+
+    The decorated function returns the chart's spec, built once per distinct
+    arguments and shared by every viewer.
+    """
+
+    @functools.wraps(builder)
+    def build(*args, **kwargs):
+        return chart_spec(builder(*args, **kwargs))
+
+    return st.cache_data(max_entries=CACHE_ENTRIES, max_size=CACHE_BYTES, show_spinner=False)(build)
+
+
+def show_chart(spec: dict[str, Any], *, alt_text: str, key: str | None = None) -> None:
+    """Render a spec from :func:`cached_chart` at full width, with alt text for screen readers."""
+    st.vega_lite_chart(spec, width="stretch", key=key, alt=alt_text)

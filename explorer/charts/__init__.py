@@ -1,1 +1,0 @@
-"""Altair chart builders: arrays in, charts out; no Streamlit."""

@@ -1,0 +1,1 @@
+"""The jacobian page."""

@@ -1,1 +1,0 @@
-"""One thin Streamlit module per page."""
