@@ -53,6 +53,7 @@ class Controls:
         self.figure: str | None = None
         """Key of the figure being drawn; controls made meanwhile are figure-local."""
         self.figures: list = []
+        self._choices: dict[str, tuple[Sequence[Any], Any, bool]] = {}
         """The page's figures in order (:class:`explorer.app.figure.FigureInfo`)."""
         self._departure_key = f"_ge_{prefix}_departed"
         # A whole-page run redraws the picker anyway: no figure needs to ask for one.
@@ -119,6 +120,8 @@ class Controls:
             key = self.key(name)
             if key in st.session_state:
                 st.session_state[key] = st.session_state[key]
+            if name in self._choices:
+                self._write_choice_url(name)
 
     def scenario_picker(self, label: str = "Scenario") -> Scenario | None:
         """Selectbox of scenarios plus "Custom"; returns the active one (None for custom)."""
@@ -170,19 +173,79 @@ class Controls:
         )
         return default if value is None else value
 
+    # -- choices: bound to the URL by their short key, never by display label --
+    # Streamlit's bind="query-params" writes a choice widget's *formatted* option
+    # into the URL (``?jac_view=Deep+network``), so renaming a label would break
+    # every slide's link. Choices are therefore bound here by hand: the URL holds
+    # ``str(option)`` (``?jac_view=deep``), a multiselect joins them with commas,
+    # and an old link that still carries a label is read too.
+    def _choice(self, name: str, options: Sequence[Any], default: Any, format_func: Callable[[Any], str],
+                help: str | None, *, multi: bool = False, max_selections: int | None = None) -> dict[str, Any]:
+        key = self.key(name)
+        self.defaults[name] = default
+        aliases = {format_func(o): o for o in options} | {str(o): o for o in options}
+        self._choices[name] = (options, default, multi)
+        current = st.session_state.get(key)
+        if current is None or not self._valid_choice(current, options, multi, max_selections):
+            st.session_state.pop(key, None)
+            raw = st.query_params.get(key)
+            if raw is not None:
+                parsed = self._parse_choice(raw, aliases, multi, max_selections)
+                if parsed is None:
+                    del st.query_params[key]  # garbage in a link: drop it, keep the default
+                else:
+                    st.session_state[key] = parsed
+        return {"key": key, "on_change": self._on_choice, "args": (name, self.figure is not None), "help": help}
+
+    @staticmethod
+    def _valid_choice(value: Any, options: Sequence[Any], multi: bool, max_selections: int | None) -> bool:
+        if not multi:
+            return value in options
+        return (isinstance(value, list) and bool(value) and all(v in options for v in value)
+                and (max_selections is None or len(value) <= max_selections))
+
+    @staticmethod
+    def _parse_choice(raw: str, aliases: dict[str, Any], multi: bool, max_selections: int | None) -> Any:
+        if not multi:
+            return aliases.get(raw)
+        picked = []
+        for token in raw.split(","):
+            if token not in aliases:
+                return None
+            if aliases[token] not in picked:
+                picked.append(aliases[token])
+        if not picked or (max_selections is not None and len(picked) > max_selections):
+            return None
+        return picked
+
+    def _write_choice_url(self, name: str) -> None:
+        _, default, multi = self._choices[name]
+        key = self.key(name)
+        value = st.session_state.get(key)
+        if value is None or value == default:
+            st.query_params.pop(key, None)
+        else:
+            st.query_params[key] = ",".join(str(v) for v in value) if multi else str(value)
+
+    def _on_choice(self, name: str, local: bool) -> None:
+        self._write_choice_url(name)
+        self._on_touch(local)
+
     def select(self, name: str, label: str, options: Sequence[Any], default: Any,
                *, format_func: Callable[[Any], str] = str, help: str | None = None, container=st):
+        options = list(options)
         value = container.selectbox(
-            label, list(options), index=list(options).index(default), format_func=format_func,
-            **self._common(name, default, help),
+            label, options, index=options.index(default), format_func=format_func,
+            **self._choice(name, options, default, format_func, help),
         )
         return default if value is None else value
 
     def segmented(self, name: str, label: str, options: Sequence[Any], default: Any,
                   *, format_func: Callable[[Any], str] = str, help: str | None = None, container=st):
+        options = list(options)
         value = container.segmented_control(
-            label, list(options), default=default, format_func=format_func,
-            selection_mode="single", **self._common(name, default, help),
+            label, options, default=default, format_func=format_func, selection_mode="single",
+            **self._choice(name, options, default, format_func, help),
         )
         # A segmented control can be cleared by clicking the active segment.
         return default if value is None else value
@@ -190,9 +253,11 @@ class Controls:
     def multiselect(self, name: str, label: str, options: Sequence[Any], default: Sequence[Any],
                     *, format_func: Callable[[Any], str] = str, help: str | None = None,
                     container=st, max_selections: int | None = None):
+        options = list(options)
         value = container.multiselect(
-            label, list(options), default=list(default), format_func=format_func,
-            max_selections=max_selections, **self._common(name, list(default), help),
+            label, options, default=list(default), format_func=format_func, max_selections=max_selections,
+            **self._choice(name, options, list(default), format_func, help, multi=True,
+                           max_selections=max_selections),
         )
         return value if value else list(default)
 
