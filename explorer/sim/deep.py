@@ -61,6 +61,7 @@ import numpy as np
 from scipy import special
 from scipy.linalg import blas, lapack
 
+from explorer.sim._regime import Regime
 from explorer.sim.activations import ACTIVATIONS, Activation, activation
 from explorer.sim.random_matrices import gaussian_matrix
 
@@ -1041,10 +1042,14 @@ class DeepSummary:
         Layers whose gradient is exactly zero (not drawable on a log axis).
     mean_abs_dsigma : float
         Mean ``|σ'(z^l)|`` over all units and layers.
-    regime : str
-        ``"zero"``, ``"guaranteed"`` (``max_layer_factor < 1``), ``"neutral"``
-        (``|log_rate| <= 0.02``: within x0.98..x1.02 per layer), ``"exploding"`` or
-        ``"vanishing"``, checked in that order.
+    regime : Regime
+        ``Regime.ZERO`` (a gradient is exactly zero), else ``Regime.VANISHES``
+        if ``guaranteed``, else ``Regime.NEUTRAL`` (``|log_rate| <= 0.02``:
+        within x0.98..x1.02 per layer), ``Regime.EXPLODES`` (``log_span > 0``)
+        or ``Regime.VANISHES``; checked in that order.
+    guaranteed : bool
+        ``L > 1`` and ``max_layer_factor < 1``: the bound certifies vanishing.
+        Reported even when ``regime`` is ``Regime.ZERO``.
     """
 
     log_rate: float
@@ -1055,7 +1060,8 @@ class DeepSummary:
     max_excess: float
     zero_layers: int
     mean_abs_dsigma: float
-    regime: str
+    regime: Regime
+    guaranteed: bool
 
 
 def deep_gradient_summary(g: DeepGradients) -> DeepSummary:
@@ -1085,8 +1091,8 @@ def deep_gradient_summary(g: DeepGradients) -> DeepSummary:
     Examples
     --------
     >>> s = deep_gradient_summary(deep_network_gradients(20, 16, "sigmoid", sigma_w=1.0, seed=0))
-    >>> s.regime, bool(s.log_rate < s.log_bound_rate < 0)
-    ('guaranteed', True)
+    >>> s.regime, s.guaranteed, bool(s.log_rate < s.log_bound_rate < 0)
+    (<Regime.VANISHES: 'vanishes'>, True, True)
     """
     if not isinstance(g, DeepGradients):
         raise ValueError(f"g must be a DeepGradients, got {type(g).__name__}")
@@ -1110,16 +1116,17 @@ def deep_gradient_summary(g: DeepGradients) -> DeepSummary:
         max_factor = float(math.exp(min(float(np.max(factors)), 700.0)))
     else:
         span = bound_span = rate = bound_rate = max_factor = math.nan
+    guaranteed = bool(L > 1 and max_factor < 1.0)
     if zero_layers:
-        regime = "zero"
-    elif L > 1 and max_factor < 1.0:
-        regime = "guaranteed"
+        regime = Regime.ZERO
+    elif guaranteed:
+        regime = Regime.VANISHES
     elif not abs(rate) > _NEUTRAL_LAYER_RATE:  # also catches NaN (a single layer)
-        regime = "neutral"
+        regime = Regime.NEUTRAL
     elif span > 0.0:
-        regime = "exploding"
+        regime = Regime.EXPLODES
     else:
-        regime = "vanishing"
+        regime = Regime.VANISHES
     return DeepSummary(
         log_rate=float(rate),
         log_bound_rate=float(bound_rate),
@@ -1130,4 +1137,5 @@ def deep_gradient_summary(g: DeepGradients) -> DeepSummary:
         zero_layers=zero_layers,
         mean_abs_dsigma=float(np.mean(g.mean_abs_dsigma)),
         regime=regime,
+        guaranteed=guaranteed,
     )

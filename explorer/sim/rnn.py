@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import linalg, special
 
+from explorer.sim._regime import Regime
 from explorer.sim.activations import ACTIVATIONS
 from explorer.sim.activations import activation as _activation
 from explorer.sim.random_matrices import (
@@ -2112,10 +2113,14 @@ class BoundSummary:
         Shortest lag whose product is exactly zero, else None.
     mean_derivative : float
         Mean ``|σ'|`` over the whole trajectory.
-    regime : str
-        ``"zero"`` (exact zero within the first half of the lags), ``"guaranteed"`` (``η < 1``), ``"exploding"``,
-        ``"vanishing"`` (η ≥ 1 but the measured rate is negative) or ``"neutral"``
-        (``|rate| <= 1e-3`` per step), checked in that order.
+    regime : Regime
+        ``Regime.ZERO`` (exact zero within the first half of the lags), else
+        ``Regime.VANISHES`` if ``guaranteed``, else read from the measured rate:
+        ``Regime.EXPLODES`` (``rate > 1e-3`` per step), ``Regime.VANISHES``
+        (``rate < -1e-3``) or ``Regime.NEUTRAL``; checked in that order.
+    guaranteed : bool
+        ``η < 1``: the bound certifies vanishing (Pascanu et al. 2013, §2.1).
+        Reported even when ``regime`` is ``Regime.ZERO``.
     """
 
     sigma_max: float
@@ -2129,7 +2134,8 @@ class BoundSummary:
     peak_lag: int
     zero_from_lag: int | None
     mean_derivative: float
-    regime: str
+    regime: Regime
+    guaranteed: bool
 
 
 _NEUTRAL_RATE = 1e-3
@@ -2162,8 +2168,8 @@ def bound_summary(trace: RNNTrace, log_norms, *, discard: float = 0.25) -> Bound
     --------
     >>> tr = simulate_random_rnn("tanh", 16, 60, target=0.5, seed=2)
     >>> s = bound_summary(tr, jacobian_log_norms(tr))
-    >>> s.regime, round(s.eta, 12), bool(s.max_excess <= 1e-9)
-    ('guaranteed', 0.5, True)
+    >>> s.regime, s.guaranteed, round(s.eta, 12), bool(s.max_excess <= 1e-9)
+    (<Regime.VANISHES: 'vanishes'>, True, 0.5, True)
     """
     trace = _check_trace(trace)
     y = np.array(log_norms, dtype=float).ravel()
@@ -2192,16 +2198,17 @@ def bound_summary(trace: RNNTrace, log_norms, *, discard: float = 0.25) -> Bound
     rate = profile_growth_rate(live, discard=discard) if live.size >= 3 else math.nan
     d = np.abs(trace.derivatives[:t]) if t else np.empty(0)
     mean_d = float(d.mean()) if d.size else math.nan
+    guaranteed = bool(eta < 1.0)
     if zero_from is not None and zero_from <= max(2, t // 2):
-        regime = "zero"
-    elif eta < 1.0:
-        regime = "guaranteed"
+        regime = Regime.ZERO
+    elif guaranteed:
+        regime = Regime.VANISHES
     elif rate > _NEUTRAL_RATE:
-        regime = "exploding"
+        regime = Regime.EXPLODES
     elif rate < -_NEUTRAL_RATE:
-        regime = "vanishing"
+        regime = Regime.VANISHES
     else:
-        regime = "neutral"
+        regime = Regime.NEUTRAL
     return BoundSummary(
         sigma_max=sigma_max,
         spectral_radius=float(spectral_radius(trace.W_rec)),
@@ -2215,6 +2222,7 @@ def bound_summary(trace: RNNTrace, log_norms, *, discard: float = 0.25) -> Bound
         zero_from_lag=zero_from,
         mean_derivative=mean_d,
         regime=regime,
+        guaranteed=guaranteed,
     )
 
 

@@ -33,6 +33,7 @@ from scipy import linalg
 from scipy.linalg import blas
 from scipy.special import gammaln
 
+from explorer.sim._regime import Regime
 from explorer.sim.power import MAX_POWER_STEPS
 from explorer.sim.random_matrices import gaussian_matrix, orthogonal_matrix
 
@@ -1565,20 +1566,22 @@ CRITICAL_TOL = 1e-9
 
 
 def growth_regime(eigenvalues, *, tol: float = CRITICAL_TOL) -> np.ndarray:
-    """Label each eigenvalue ``"explode"``, ``"vanish"`` or ``"critical"`` by its modulus.
+    """Label each eigenvalue with the :class:`Regime` of its mode, by its modulus.
 
     Parameters
     ----------
     eigenvalues : sequence of complex
         At most ``MAX_EIGENVALUES`` finite values.
     tol : float, default ``CRITICAL_TOL``
-        ``| |lambda| - 1 | <= tol`` is ``"critical"``; must be in ``[0, 0.5]``.
+        ``| |lambda| - 1 | <= tol`` is ``Regime.NEUTRAL`` (critical); must be in ``[0, 0.5]``.
 
     Returns
     -------
-    (m,) ndarray of str
-        ``"explode"`` for ``|lambda| > 1 + tol``, ``"vanish"`` for
-        ``|lambda| < 1 - tol``, else ``"critical"``.
+    (m,) ndarray of Regime, dtype object
+        ``Regime.EXPLODES`` for ``|lambda| > 1 + tol``, ``Regime.VANISHES`` for
+        ``|lambda| < 1 - tol``, else ``Regime.NEUTRAL``. Same order as the
+        input; ``.tolist()`` gives a list of :class:`Regime` (each equal to its
+        string value, e.g. ``"explodes"``).
 
     Raises
     ------
@@ -1598,14 +1601,16 @@ def growth_regime(eigenvalues, *, tol: float = CRITICAL_TOL) -> np.ndarray:
     Examples
     --------
     >>> growth_regime([1.05, 0.3 + 0.4j, complex(math.cos(1.0), math.sin(1.0))]).tolist()
-    ['explode', 'vanish', 'critical']
+    [<Regime.EXPLODES: 'explodes'>, <Regime.VANISHES: 'vanishes'>, <Regime.NEUTRAL: 'neutral'>]
     """
     arr = _check_eigenvalue_list(eigenvalues)
     tol = _check_real(tol, "tol")
     if not 0.0 <= tol <= 0.5:
         raise ValueError(f"tol must be in [0, 0.5], got {tol}")
     gap = np.abs(arr) - 1.0
-    return np.where(gap > tol, "explode", np.where(gap < -tol, "vanish", "critical"))
+    out = np.empty(gap.shape, dtype=object)  # np.full would store the str value, not the member
+    out[:] = [Regime.EXPLODES if g > tol else Regime.VANISHES if g < -tol else Regime.NEUTRAL for g in gap]
+    return out
 
 
 def unit_vector(n: int, seed: int, stream: int = 1) -> np.ndarray:

@@ -429,13 +429,14 @@ def test_presets_show_what_their_teaching_points_claim():
 
 
 def test_summary_reads_each_preset_right():
-    expected = {"sigmoid_vanishing": "guaranteed", "relu_gaussian": "vanishing", "relu_he": "neutral",
-                "tanh_xavier": "vanishing", "tanh_exploding": "exploding", "linear_orthogonal": "neutral",
-                "tanh_orthogonal": "vanishing"}
-    for name, regime in expected.items():
+    V, E, N = sim.Regime.VANISHES, sim.Regime.EXPLODES, sim.Regime.NEUTRAL
+    expected = {"sigmoid_vanishing": (V, True), "relu_gaussian": (V, False), "relu_he": (N, False),
+                "tanh_xavier": (V, False), "tanh_exploding": (E, False), "linear_orthogonal": (N, False),
+                "tanh_orthogonal": (V, False)}
+    for name, (regime, guaranteed) in expected.items():
         g = sim.deep_preset(name).gradients()
         s = sim.deep_gradient_summary(g)
-        assert s.regime == regime, name
+        assert s.regime is regime and s.guaranteed is guaranteed, name
         assert s.max_excess <= 1e-9, name
         assert s.log_rate <= s.log_bound_rate + 1e-9, name
         assert s.log_span == pytest.approx(g.log_delta_norms[0] - g.log_delta_norms[-1])
@@ -453,18 +454,18 @@ def test_summary_rates_match_the_bound_formula():
 
 def test_summary_of_linear_orthogonal_network_attains_the_bound():
     s = sim.deep_gradient_summary(sim.deep_network_gradients(40, 16, "identity", sigma_w=1.0, init="orthogonal"))
-    assert s.regime == "neutral" and abs(s.log_rate - s.log_bound_rate) < 1e-12
+    assert s.regime is sim.Regime.NEUTRAL and abs(s.log_rate - s.log_bound_rate) < 1e-12
 
 
 def test_summary_counts_exactly_zero_gradients():
     g = sim.deep_network_gradients(4, 1, "relu", sigma_w=1.0, seed=0)  # the single unit is off
     s = sim.deep_gradient_summary(g)
-    assert s.zero_layers == 4 and s.regime == "zero" and s.log_span == -math.inf
+    assert s.zero_layers == 4 and s.regime is sim.Regime.ZERO and s.log_span == -math.inf
 
 
 def test_summary_of_one_layer_has_no_rate():
     s = sim.deep_gradient_summary(sim.deep_network_gradients(1, 4, "tanh", sigma_w=1.0))
-    assert math.isnan(s.log_rate) and s.regime == "neutral"
+    assert math.isnan(s.log_rate) and s.regime is sim.Regime.NEUTRAL and not s.guaranteed
     with pytest.raises(ValueError, match="DeepGradients"):
         sim.deep_gradient_summary("nope")
 

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explorer import sim
-from explorer.sim import rnn
+from explorer.sim import Regime, rnn
 
 SMOOTH = ("tanh", "sigmoid", "gelu", "identity")
 FORMS = ("pascanu", "elman")
@@ -693,12 +693,13 @@ def test_bound_summary_reads_each_preset_right():
         tr = rnn.rnn_preset(name).simulate()
         return rnn.bound_summary(tr, rnn.jacobian_log_norms(tr))
 
-    expected = {"tanh_vanishing": "guaranteed", "tanh_edge": "vanishing", "sigmoid_sigma3": "guaranteed",
-                "linear_orthogonal": "neutral", "exploding": "exploding", "nilpotent": "zero",
-                "spectral_radius_target": "vanishing"}
-    for name, regime in expected.items():
+    V, E, N, Z = Regime.VANISHES, Regime.EXPLODES, Regime.NEUTRAL, Regime.ZERO
+    expected = {"tanh_vanishing": (V, True), "tanh_edge": (V, False), "sigmoid_sigma3": (V, True),
+                "linear_orthogonal": (N, False), "exploding": (E, False), "nilpotent": (Z, False),
+                "spectral_radius_target": (V, False)}
+    for name, (regime, guaranteed) in expected.items():
         s = summary(name)
-        assert s.regime == regime, name
+        assert s.regime is regime and s.guaranteed is guaranteed, name
         assert s.max_excess <= 1e-6, name
     sig = summary("sigmoid_sigma3")
     assert sig.critical_scale == 4.0 and sig.eta == pytest.approx(0.75) and sig.spectral_radius > 1
@@ -715,7 +716,7 @@ def test_bound_summary_reads_each_preset_right():
 def test_bound_summary_reads_the_rate_before_a_late_exact_zero():
     tr = rnn.simulate_random_rnn("relu", 32, 300, target=4.0, seed=0)  # x_0 = 0: ReLU'(0) = 0 zeroes lag 300 only
     s = rnn.bound_summary(tr, rnn.jacobian_log_norms(tr))
-    assert s.zero_from_lag == 300 and s.regime == "exploding"
+    assert s.zero_from_lag == 300 and s.regime is Regime.EXPLODES and not s.guaranteed
     assert 0 < s.log_rate <= math.log(s.eta)
 
 

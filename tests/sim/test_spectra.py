@@ -19,6 +19,7 @@ from hypothesis.extra.numpy import arrays
 from scipy.linalg import hadamard
 from scipy.special import gammaln
 
+from explorer.sim import Regime
 from explorer.sim.random_matrices import gaussian_matrix
 from explorer.sim.spectra import (
     MAX_POWER_STEPS,
@@ -667,11 +668,15 @@ def test_vector_shape_mismatch_is_rejected():
 
 def test_growth_regime_absorbs_rounding_on_the_unit_circle():
     on_circle = spectrum_from_modes([(1.0, 0.7, "pair"), (1.0, math.pi, "real")])
-    assert growth_regime(on_circle).tolist() == ["critical"] * 3
-    assert growth_regime([1.0 + 2e-9, 1.0 - 2e-9, 0.0]).tolist() == ["explode", "vanish", "vanish"]
-    assert growth_regime([1.0 + 2e-9], tol=0.0).tolist() == ["explode"]
+    labels = growth_regime(on_circle)
+    assert labels.shape == (3,) and labels.dtype == object
+    assert labels.tolist() == [Regime.NEUTRAL] * 3
+    both = growth_regime([1.0 + 2e-9, 1.0 - 2e-9, 0.0]).tolist()
+    assert both == [Regime.EXPLODES, Regime.VANISHES, Regime.VANISHES]
+    assert all(type(r) is Regime for r in both)
+    assert growth_regime([1.0 + 2e-9], tol=0.0).tolist() == ["explodes"]  # a StrEnum equals its value
     W = matrix_from_eigenvalues(on_circle, nonnormality=0.9, seed=2)
-    assert set(growth_regime(np.linalg.eigvals(W)).tolist()) == {"critical"}
+    assert set(growth_regime(np.linalg.eigvals(W)).tolist()) == {Regime.NEUTRAL}
 
 
 @pytest.mark.parametrize(("values", "tol", "message"), [
