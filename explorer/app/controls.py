@@ -188,8 +188,9 @@ class Controls:
         current = st.session_state.get(key)
         if current is None or not self._valid_choice(current, options, multi, max_selections):
             st.session_state.pop(key, None)
-            raw = st.query_params.get(key)
-            if raw is not None:
+            values = st.query_params.get_all(key)
+            raw = ",".join(values) if multi else (values[-1] if values else None)
+            if values:
                 parsed = self._parse_choice(raw, aliases, multi, max_selections)
                 if parsed is None:
                     del st.query_params[key]  # garbage in a link: drop it, keep the default
