@@ -218,3 +218,93 @@ def test_equations_fit_their_columns_on_narrow_screens(page, server, spec, width
             screenshot(page, f"{spec.prefix}-{width}px")
             page.set_viewport_size({"width": width, "height": height})
     assert equations > 0  # the check above looked at something
+
+
+class ServerFrames:
+    """What the server sent this tab, decoded from the websocket's protobuf frames."""
+
+    def __init__(self, page):
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        self._parse = ForwardMsg.FromString
+        self.messages = []
+        page.on("websocket", lambda ws: ws.on("framereceived", self._received))
+
+    def _received(self, payload) -> None:
+        if isinstance(payload, (bytes, bytearray)):
+            self.messages.append(self._parse(bytes(payload)))
+
+    def since(self, start: int):
+        return self.messages[start:]
+
+    @staticmethod
+    def finished(messages) -> list[str]:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        return [ForwardMsg.ScriptFinishedStatus.Name(m.script_finished)
+                for m in messages if m.WhichOneof("type") == "script_finished"]
+
+
+FIGURE_SLIDERS = "[class*='-fig-'] [data-testid='stSlider'] input[type='range']"
+
+
+def _nudge_figure_slider(page, frames: ServerFrames):
+    """Move the first slider that sits inside a figure; return the messages of that rerun."""
+    start = len(frames.messages)
+    slider = page.locator(FIGURE_SLIDERS).first
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    deadline = time.monotonic() + 60
+    while not ServerFrames.finished(frames.since(start)):
+        page.wait_for_timeout(100)
+        assert time.monotonic() < deadline, "no rerun finished after moving a figure's slider"
+    wait_for_app(page, min_charts=1)
+    return frames.since(start)
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.prefix for p in PAGES])
+def test_a_figure_control_reruns_only_its_figure(page, server, spec):
+    """In a custom view, moving a figure's own slider reruns and resends that figure alone."""
+    frames = ServerFrames(page)
+    page.goto(f"{server}/{spec.url_path}?{spec.case_key}=custom")
+    wait_for_app(page, min_charts=1)
+    assert page.locator(FIGURE_SLIDERS).count() >= 1, "no figure on this page has its own slider"
+    rerun = _nudge_figure_slider(page, frames)
+    assert ServerFrames.finished(rerun) == ["FINISHED_FRAGMENT_RUN_SUCCESSFULLY"]
+    deltas = [m for m in rerun if m.WhichOneof("type") == "delta"]
+    assert deltas and all(m.delta.fragment_id for m in deltas), "an element outside the figure was resent"
+    assert len({m.delta.fragment_id for m in deltas}) == 1
+    assert_no_errors(page)
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.prefix for p in PAGES])
+def test_leaving_a_scenario_from_a_figure_marks_the_page_custom_once(page, server, spec):
+    """A scenario link, then a figure's slider: the picker says Custom and the URL holds the whole view.
+
+    That first touch reruns the page once (the page-wide picker must redraw); the next
+    touch of the same figure reruns the figure alone. Reloading the copied URL restores it.
+    """
+    scenario = spec.scenarios[-1]
+    frames = ServerFrames(page)
+    page.goto(f"{server}/{spec.url_path}?{spec.case_key}={scenario.key}")
+    wait_for_app(page, min_charts=1)
+    first = _nudge_figure_slider(page, frames)
+    page.wait_for_url(re.compile(rf"{spec.case_key}=custom"), timeout=30_000)
+    assert "FINISHED_SUCCESSFULLY" in ServerFrames.finished(first)
+    picker = page.locator(f".st-key-{spec.case_key} [data-testid='stSelectbox']")
+    assert "Custom" in picker.inner_text()
+    copied = page.url
+    default = spec.scenarios[0]
+    for name, value in scenario.values.items():
+        if value != default.values.get(name):
+            assert f"{spec.prefix}_{name}=" in copied, (name, copied)
+    second = _nudge_figure_slider(page, frames)
+    assert ServerFrames.finished(second) == ["FINISHED_FRAGMENT_RUN_SUCCESSFULLY"]
+    after = slider_values(page)
+    page.wait_for_timeout(500)  # the address bar follows the rerun
+    copied = page.url
+    page.goto("about:blank")
+    page.goto(copied)
+    wait_for_app(page, min_charts=1)
+    assert_no_errors(page)
+    assert slider_values(page) == after, copied
