@@ -163,3 +163,14 @@ def test_touching_a_control_marks_view_custom(spec):
     s.set_value(s.max if s.value != s.max else s.min).run()
     assert at.session_state[f"{spec.prefix}_case"] == "custom"
     assert not at.exception
+
+
+def test_home_overview_states_the_compounding_correctly():
+    """The overview's numbers are the powers it names, and it never calls the RNN factors identical."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    text = " ".join(m.value for m in at.markdown)
+    assert f"{0.9 ** 50:.2%}" in text and f"{1.1 ** 50:.0f}-fold" in text
+    assert f"{0.99 ** 50:.0%}" in text  # 0.99 per step is not "almost nothing" after 50 steps
+    assert "same matrix each time" not in text
+    assert "different" in text and "diagonal" in text

@@ -2,16 +2,19 @@
 
 import streamlit as st
 
+from explorer import format as fmt
 from explorer import sim
 from explorer.app.registry import PAGES, SECTIONS
 
 st.title("Gradient Explorer")
+SHRINK, GROW, STEPS = 0.9, 1.1, 50
 st.markdown(
     "Training a network means sending an error signal backwards through it. On the way, the signal is "
     "multiplied by one Jacobian matrix per layer, or per time step in a recurrent network. "
-    "Multiply by something a little smaller than one fifty times and almost nothing is left; "
-    "a little larger and the signal blows up. That is the whole problem, and every page here lets you "
-    "**see it happen and check the numbers**."
+    f"Scale it by {SHRINK} at each of {STEPS} steps and {SHRINK ** STEPS:.2%} of it is left; "
+    f"by {GROW}, and it grows {GROW ** STEPS:.0f}-fold. The loss is exponential in the number of steps, so "
+    f"even {0.99} per step leaves {0.99 ** STEPS:.0%} after {STEPS} steps but {fmt.fmt_sci(0.99 ** 1000)} after "
+    "1,000. That is the whole problem, and every page here lets you **see it happen and check the numbers**."
 )
 
 left, right = st.columns(2, gap="large")
@@ -22,10 +25,11 @@ with left:
     st.latex(r"\Bigl\|\frac{\partial x_t}{\partial x_k}\Bigr\|_2\le\bigl(\|W_{\mathrm{rec}}\|_2\,\gamma\bigr)^{t-k},"
              r"\qquad \gamma=\sup|\sigma'|")
     st.markdown(
-        "The product has **t − k factors**, the same matrix each time. If every factor shrinks vectors "
-        "(‖W‖·γ < 1) the product must vanish exponentially (Pascanu, Mikolov & Bengio, 2013). "
-        "If factors stretch, it can explode. With a linear map the eigenvalues of W decide: "
-        "W^t = V diag(λ)^t V⁻¹ (Goodfellow, Bengio & Courville, *Deep Learning*, §8.2.5)."
+        "The product has **t − k factors**. Each one is the same W_rec times a *different* diagonal of "
+        "slopes σ′, taken at that step's state. If every factor shrinks vectors (‖W_rec‖·γ < 1) the product "
+        "must vanish exponentially (Pascanu, Mikolov & Bengio, 2013); if factors stretch, it can explode. "
+        "Only for a linear map are the factors all equal, and then the eigenvalues of W decide: "
+        "Wᵗ = V diag(λ)ᵗ V⁻¹ (Goodfellow, Bengio & Courville, *Deep Learning*, §8.2.5)."
     )
 with right:
     st.subheader("A number to start with")
