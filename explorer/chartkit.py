@@ -14,6 +14,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from explorer.sim import Regime
+
 OKABE_ITO = {
     "orange": "#E69F00",
     "sky": "#56B4E9",
@@ -51,6 +53,38 @@ EXPLODE = OKABE_ITO["vermillion"]
 VANISH = OKABE_ITO["blue"]
 NEUTRAL = OKABE_ITO["grey"]
 ACCENT = OKABE_ITO["orange"]
+
+REGIME_COLORS = {
+    Regime.EXPLODES: EXPLODE,
+    Regime.VANISHES: VANISH,
+    Regime.NEUTRAL: NEUTRAL,
+    Regime.ZERO: OKABE_ITO["black"],
+}
+"""One colour per :class:`explorer.sim.Regime`, on every page (shape or dash always says it too)."""
+
+REGIME_SHAPES = {
+    Regime.EXPLODES: "triangle-up",
+    Regime.VANISHES: "triangle-down",
+    Regime.NEUTRAL: "circle",
+    Regime.ZERO: "cross",
+}
+"""Point shape per regime, so the meaning never rests on colour alone."""
+
+REGIME_LABELS = {
+    Regime.EXPLODES: "explodes",
+    Regime.VANISHES: "vanishes",
+    Regime.NEUTRAL: "keeps its size",
+    Regime.ZERO: "exactly zero",
+}
+"""Legend text per regime."""
+
+
+def regime_scales(regimes: Sequence[Regime]) -> tuple[alt.Scale, alt.Scale]:
+    """Colour and shape scales over the legend labels of ``regimes`` (in the order given)."""
+    domain = [REGIME_LABELS[r] for r in regimes]
+    return (alt.Scale(domain=domain, range=[REGIME_COLORS[r] for r in regimes]),
+            alt.Scale(domain=domain, range=[REGIME_SHAPES[r] for r in regimes]))
+
 
 THEORY_DASH = [6, 4]
 CHART_HEIGHT = 300
