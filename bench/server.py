@@ -1,0 +1,162 @@
+"""Start and stop a real ``streamlit run`` server on 127.0.0.1, and read its CPU and memory.
+
+::
+
+    with StreamlitServer("streamlit_app.py") as server:
+        server.url           # http://127.0.0.1:<free port>
+        server.cpu_seconds() # utime + stime of the server and its waited-for children
+        server.rss_bytes()
+
+The server is started with ``--server.headless true --server.address 127.0.0.1
+--browser.gatherUsageStats false --server.fileWatcherType none`` on a free
+port, and :meth:`StreamlitServer.start` returns once ``/_stcore/health``
+answers ``ok`` (bounded by ``startup_timeout``). :meth:`StreamlitServer.stop`
+terminates the process it started (by its PID), then kills it if it has not
+exited within a few seconds. CPU is read from ``/proc/PID/stat``, so it has the
+kernel's clock-tick resolution (``os.sysconf("SC_CLK_TCK")``, 10 ms here).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+__all__ = ["TRIVIAL_APP", "StreamlitServer", "free_port", "trivial_app"]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TRIVIAL_APP = (
+    "import streamlit as st\n"
+    "st.write('hello')\n"
+    "st.slider('x', 0, 1_000_000, 0, key='x', bind='query-params')\n"
+)
+"""The baseline: one line of text and one URL-bound slider, so that it can be moved like a real control."""
+
+_CLK_TCK = os.sysconf("SC_CLK_TCK")
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def trivial_app():
+    """A temporary directory holding the baseline app; yields the script's path."""
+    with tempfile.TemporaryDirectory(prefix="ge-trivial-") as d:
+        script = Path(d) / "trivial_app.py"
+        script.write_text(TRIVIAL_APP)
+        yield script
+
+
+class StreamlitServer:
+    """One ``streamlit run`` process on a free loopback port."""
+
+    def __init__(self, script: str | os.PathLike, *, cwd: str | os.PathLike | None = None,
+                 port: int | None = None, startup_timeout: float = 60.0, extra_args: tuple[str, ...] = (),
+                 log_path: str | os.PathLike | None = None):
+        self.script = Path(script)
+        self.cwd = Path(cwd) if cwd is not None else (ROOT if not self.script.is_absolute() else self.script.parent)
+        self.port = port or free_port()
+        self.startup_timeout = startup_timeout
+        self.extra_args = tuple(extra_args)
+        self.log_path = Path(log_path) if log_path else None
+        self.proc: subprocess.Popen | None = None
+        self._log = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        if self.proc is None:
+            raise RuntimeError("server not started")
+        return self.proc.pid
+
+    def command(self) -> list[str]:
+        return [
+            sys.executable, "-m", "streamlit", "run", str(self.script),
+            "--server.port", str(self.port),
+            "--server.headless", "true",
+            "--server.address", "127.0.0.1",
+            "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none",
+            *self.extra_args,
+        ]
+
+    def start(self) -> StreamlitServer:
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        if self.log_path:
+            self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        out = self._log or subprocess.DEVNULL
+        self.proc = subprocess.Popen(self.command(), cwd=self.cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL)
+        try:
+            self._wait_healthy()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_healthy(self) -> None:
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with code {self.proc.returncode} before it was healthy")
+            try:
+                with _NO_PROXY.open(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                pass
+            time.sleep(0.2)
+        raise TimeoutError(f"streamlit not healthy on {self.url} after {self.startup_timeout:.0f} s")
+
+    def stop(self) -> None:
+        """Terminate the process this object started, then kill it if it lingers."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def __enter__(self) -> StreamlitServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # -- resources ------------------------------------------------------------------
+    def _stat_fields(self) -> list[str]:
+        raw = Path(f"/proc/{self.pid}/stat").read_text()
+        return raw[raw.rindex(")") + 2:].split()  # after "pid (comm) "; comm may hold spaces
+
+    def cpu_seconds(self) -> float:
+        """utime + stime + cutime + cstime of the server, in seconds (clock-tick resolution)."""
+        f = self._stat_fields()
+        # Fields 14-17 of proc(5), counted from 1; f[0] is field 3 (state).
+        return sum(int(x) for x in f[11:15]) / _CLK_TCK
+
+    def rss_bytes(self) -> int:
+        return int(self._stat_fields()[21]) * _PAGE  # field 24: rss in pages
+
+
+CLOCK_TICK_S = 1.0 / _CLK_TCK
+"""Resolution of :meth:`StreamlitServer.cpu_seconds`."""
