@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import integrate, special
 
+from explorer.sim._validate import choice, integer, real
+
 __all__ = [
     "ACTIVATIONS",
     "Activation",
@@ -191,6 +193,7 @@ def activation(name: str, *, slope: float = DEFAULT_LEAKY_SLOPE) -> Activation:
     >>> round(activation("gelu").gamma, 6)
     1.128904
     """
+    name = choice("name", name, ACTIVATIONS)
     if name == "sigmoid":
         return Activation(
             "sigmoid", "Sigmoid", _sigmoid, _sigmoid_df, 0.25, 0.0,
@@ -207,9 +210,7 @@ def activation(name: str, *, slope: float = DEFAULT_LEAKY_SLOPE) -> Activation:
             r"\max(0,x),\quad \mathbb{1}[x>0]", kinks=(0.0,),
         )
     if name == "leaky_relu":
-        slope = float(slope)
-        if not math.isfinite(slope):
-            raise ValueError(f"slope must be a finite number, got {slope!r}")
+        slope = real("slope", slope)
         f, df = _leaky(slope)
         gamma = max(1.0, abs(slope))
         return Activation(
@@ -225,7 +226,7 @@ def activation(name: str, *, slope: float = DEFAULT_LEAKY_SLOPE) -> Activation:
         return Activation(
             "identity", "Identity", _identity, _identity_df, 1.0, 0.0, r"x,\quad 1",
         )
-    raise ValueError(f"unknown activation {name!r}; expected one of {', '.join(ACTIVATIONS)}")
+    raise AssertionError(name)  # pragma: no cover  (choice() above admits only these names)
 
 
 def derivative_moments(
@@ -273,12 +274,8 @@ def derivative_moments(
     (0.5, 0.5)
     """
     act = activation(name, slope=slope)
-    std = float(std)
-    mean = float(mean)
-    if not (math.isfinite(std) and math.isfinite(mean)):
-        raise ValueError(f"std and mean must be finite, got std={std!r}, mean={mean!r}")
-    if std < 0:
-        raise ValueError(f"std must be >= 0, got {std!r}")
+    std = real("std", std, 0.0)
+    mean = real("mean", mean)
     if std == 0.0:
         d = float(act.df(mean))
         return d, d * d
@@ -331,10 +328,8 @@ def layers_to_reach(factor: float, threshold: float = 1e-6) -> int | None:
     >>> layers_to_reach(1.0) is None
     True
     """
-    if not 0.0 < threshold < 1.0:
-        raise ValueError(f"threshold must be in (0, 1), got {threshold!r}")
-    if factor < 0 or not math.isfinite(factor):
-        raise ValueError(f"factor must be finite and >= 0, got {factor!r}")
+    threshold = real("threshold", threshold, 0.0, 1.0, open_low=True, open_high=True)
+    factor = real("factor", factor, 0.0)
     if factor == 0.0:
         return 1
     if factor >= 1.0:
@@ -403,12 +398,10 @@ def derivative_histogram(
     1.0
     """
     act = activation(name, slope=slope)
-    if not 1 <= int(n_samples) <= MAX_SAMPLES:
-        raise ValueError(f"n_samples must be in [1, {MAX_SAMPLES}], got {n_samples!r}")
-    if not 1 <= int(bins) <= 1000:
-        raise ValueError(f"bins must be in [1, 1000], got {bins!r}")
-    if std < 0 or not math.isfinite(std) or not math.isfinite(mean):
-        raise ValueError(f"std must be finite and >= 0 and mean finite, got std={std!r}, mean={mean!r}")
+    n_samples = integer("n_samples", n_samples, 1, MAX_SAMPLES)
+    bins = integer("bins", bins, 1, 1000)
+    std = real("std", std, 0.0)
+    mean = real("mean", mean)
     rng = np.random.default_rng(seed)
     z = mean + std * rng.standard_normal(int(n_samples))
     d = act.df(z)
@@ -500,8 +493,7 @@ def depth_factors(
     >>> d.layers_gamma
     10
     """
-    if not 1 <= int(max_depth) <= MAX_DEPTH_FACTORS:
-        raise ValueError(f"max_depth must be in [1, {MAX_DEPTH_FACTORS}], got {max_depth!r}")
+    max_depth = integer("max_depth", max_depth, 1, MAX_DEPTH_FACTORS)
     act = activation(name, slope=slope)
     m1, m2 = derivative_moments(name, std, mean, slope=slope)
     mean_factor = abs(m1)
@@ -536,10 +528,9 @@ def saturation_intervals(
     >>> saturation_intervals("relu", -2, 2, 0.5, num=5)
     [(-2.0, 0.0)]
     """
-    if not (math.isfinite(x_min) and math.isfinite(x_max)) or x_max <= x_min:
-        raise ValueError(f"need finite x_min < x_max, got {x_min!r}, {x_max!r}")
-    if not 2 <= int(num) <= 100_000:
-        raise ValueError(f"num must be in [2, 100000], got {num!r}")
+    x_min = real("x_min", x_min)
+    x_max = real("x_max", x_max, x_min, open_low=True)
+    num = integer("num", num, 2, 100_000)
     x = np.linspace(x_min, x_max, int(num))
     low = np.abs(activation(name, slope=slope).df(x)) < threshold
     intervals: list[tuple[float, float]] = []

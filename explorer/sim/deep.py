@@ -62,7 +62,9 @@ from scipy import special
 from scipy.linalg import blas, lapack
 
 from explorer.sim._regime import Regime
-from explorer.sim.activations import ACTIVATIONS, Activation, activation
+from explorer.sim._validate import choice, integer, real
+from explorer.sim.activations import ACTIVATIONS, Activation
+from explorer.sim.activations import activation as _activation
 from explorer.sim.random_matrices import gaussian_matrix
 
 __all__ = [
@@ -129,51 +131,14 @@ _POSITIVELY_HOMOGENEOUS = frozenset({"identity", "relu", "leaky_relu"})
 # --------------------------------------------------------------------------- validation
 
 
-def _check_int(value, name: str, low: int, high: int | None) -> int:
-    integral = isinstance(value, (int, np.integer)) or (
-        isinstance(value, (float, np.floating)) and math.isfinite(value) and value == int(value)
-    )
-    if isinstance(value, bool) or not integral:
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    value = int(value)
-    if value < low or (high is not None and value > high):
-        expected = f"in [{low}, {high}]" if high is not None else f">= {low}"
-        raise ValueError(f"{name} must be an integer {expected}, got {value}")
-    return value
-
-
-def _check_real(value, name: str, low: float, high: float) -> float:
-    if isinstance(value, bool):
-        raise ValueError(f"{name} must be a real number, got {value!r}")
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a real number, got {value!r}") from None
-    if not (math.isfinite(value) and low <= value <= high):
-        raise ValueError(f"{name} must be a finite number in [{low:g}, {high:g}], got {value!r}")
-    return value
-
-
-def _check_init(init) -> str:
-    if init not in INIT_SCHEMES:
-        raise ValueError(f"init must be one of {', '.join(INIT_SCHEMES)}; got {init!r}")
-    return init
-
-
-def _check_activation(name) -> Activation:
-    if name not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {name!r}")
-    return activation(name)
-
-
 def _check_common(depth, width, init, sigma_w, sigma_b, seed) -> tuple[int, int, str, float, float, int]:
     return (
-        _check_int(depth, "depth", 1, MAX_DEPTH),
-        _check_int(width, "width", 1, MAX_WIDTH),
-        _check_init(init),
-        _check_real(sigma_w, "sigma_w", MIN_SIGMA_W, MAX_SIGMA_W),
-        _check_real(sigma_b, "sigma_b", 0.0, MAX_SIGMA_B),
-        _check_int(seed, "seed", 0, None),
+        integer("depth", depth, 1, MAX_DEPTH),
+        integer("width", width, 1, MAX_WIDTH),
+        choice("init", init, INIT_SCHEMES),
+        real("sigma_w", sigma_w, MIN_SIGMA_W, MAX_SIGMA_W),
+        real("sigma_b", sigma_b, 0.0, MAX_SIGMA_B),
+        integer("seed", seed, 0, None),
     )
 
 
@@ -461,9 +426,9 @@ def init_weight_std(init: str, width: int, sigma_w: float = 1.0) -> float:
     >>> init_weight_std("xavier", 50) == init_weight_std("gaussian", 50)
     True
     """
-    init = _check_init(init)
-    width = _check_int(width, "width", 1, MAX_WIDTH)
-    sigma_w = _check_real(sigma_w, "sigma_w", MIN_SIGMA_W, MAX_SIGMA_W)
+    init = choice("init", init, INIT_SCHEMES)
+    width = integer("width", width, 1, MAX_WIDTH)
+    sigma_w = real("sigma_w", sigma_w, MIN_SIGMA_W, MAX_SIGMA_W)
     fan_in = fan_out = width
     if init == "xavier":
         return sigma_w * math.sqrt(2.0 / (fan_in + fan_out))
@@ -789,7 +754,7 @@ def network_gradients(network: DeepNetwork, activation: str) -> DeepGradients:
     >>> bool(np.all(g.log_delta_norms <= g.log_bound + 1e-9))
     True
     """
-    act = _check_activation(activation)
+    act = _activation(choice("activation", activation, ACTIVATIONS))
     weights = np.asarray(network.weights, dtype=float)
     biases = np.asarray(network.biases, dtype=float)
     depth, width = weights.shape[0], weights.shape[1]
@@ -876,7 +841,7 @@ def deep_network_gradients(
     >>> bool(g.delta_norms[0] < 1e-6 * g.delta_norms[-1])
     True
     """
-    act = _check_activation(activation)
+    act = _activation(choice("activation", activation, ACTIVATIONS))
     depth, width, init, sigma_w, sigma_b, seed = _check_common(depth, width, init, sigma_w, sigma_b, seed)
     per_layer = width * width if init != "orthogonal" else width * (width + 1) // 2
     keep = depth * per_layer <= _MAX_STORED_FLOATS

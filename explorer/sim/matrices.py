@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from explorer.sim._validate import integer, real_array
+
 __all__ = [
     "MAX_MATRIX_SIZE",
     "MAX_MATRIX_TEXT_LENGTH",
@@ -219,8 +221,7 @@ def parse_matrix(text: str, max_size: int = MAX_MATRIX_SIZE) -> np.ndarray:
     ...
     explorer.sim.matrices.MatrixInputError: row 2, column 2: 'abc' is not a number
     """
-    if isinstance(max_size, bool) or not isinstance(max_size, (int, np.integer)) or max_size < 1:
-        raise ValueError(f"max_size must be a positive integer, got {max_size!r}")
+    max_size = integer("max_size", max_size, 1)
     if not isinstance(text, str):
         raise MatrixInputError(f"matrix text must be a string, got {type(text).__name__}")
     if len(text) > MAX_MATRIX_TEXT_LENGTH:
@@ -304,21 +305,11 @@ def format_matrix(W: np.ndarray, precision: int | None = None) -> str:
     >>> print(format_matrix([[1 / 3]], precision=3))
     0.333
     """
-    arr = np.asarray(W)
-    if np.iscomplexobj(arr):
-        raise ValueError("W must be a real matrix, got complex entries")
-    try:
-        arr = arr.astype(float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"W must be a real numeric matrix ({exc})") from None
+    arr = real_array("W", W)
     if arr.ndim != 2 or arr.size == 0:
         raise ValueError(f"W must be a non-empty 2-D array, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError("W must have finite entries (no NaN or inf)")
-    if precision is not None and (
-        isinstance(precision, bool) or not isinstance(precision, (int, np.integer)) or precision < 1
-    ):
-        raise ValueError(f"precision must be None or a positive integer, got {precision!r}")
+    if precision is not None:
+        precision = integer("precision", precision, 1)
     cells = [[_format_entry(v, precision) for v in row] for row in arr]
     widths = [max(len(row[c]) for row in cells) for c in range(arr.shape[1])]
     return "\n".join("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in cells)

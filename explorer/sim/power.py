@@ -23,6 +23,7 @@ from typing import Literal
 
 import numpy as np
 
+from explorer.sim._validate import choice, integer, real, real_array, square_matrix
 from explorer.sim.random_matrices import gaussian_matrix
 
 __all__ = [
@@ -222,38 +223,6 @@ class PowerTrace:
 # validation
 
 
-def _check_matrix(W: object, *, max_size: int = MAX_POWER_SIZE, name: str = "W") -> np.ndarray:
-    arr = np.asarray(W)
-    if np.iscomplexobj(arr):
-        raise ValueError(f"{name} must be a real matrix, got complex entries")
-    try:
-        arr = arr.astype(float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a real numeric matrix ({exc})") from None
-    if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.shape[0] == 0:
-        raise ValueError(f"{name} must be a non-empty square matrix, got shape {arr.shape}")
-    if arr.shape[0] > max_size:
-        raise ValueError(f"{name} must have order n <= {max_size}, got n = {arr.shape[0]}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must have finite entries (no NaN or inf)")
-    return arr
-
-
-def _check_steps(steps: object) -> int:
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
-        raise ValueError(f"steps must be an integer, got {steps!r}")
-    steps = int(steps)
-    if not 0 <= steps <= MAX_POWER_STEPS:
-        raise ValueError(f"steps must be in [0, {MAX_POWER_STEPS}], got {steps}")
-    return steps
-
-
-def _check_form(form: str) -> str:
-    if form not in ("column", "row"):
-        raise ValueError(f"form must be 'column' or 'row', got {form!r}")
-    return form
-
-
 def _pow2_exponent(max_abs: float) -> int:
     """Exponent e with ``max_abs * 2^-e`` in [0.5, 1); scaling by 2^e is exact in binary floating point."""
     return int(np.frexp(max_abs)[1]) if max_abs > 0 else 0
@@ -314,8 +283,8 @@ def dominant_spectrum(W: np.ndarray, *, form: Form = "column") -> DominantSpectr
     >>> dominant_spectrum([[1.0, 1.0], [0.0, 1.0]]).kind
     'defective'
     """
-    A = _check_matrix(W)
-    if _check_form(form) == "row":
+    A = square_matrix("W", W, MAX_POWER_SIZE)
+    if choice("form", form, ("column", "row")) == "row":
         A = A.T
     n = A.shape[0]
     # Work on W / 2^e (exact) so that no intermediate overflows; eigenvalues scale back by 2^e.
@@ -443,21 +412,11 @@ def power_method(W: np.ndarray, x0: np.ndarray, steps: int, *, form: Form = "col
     >>> round(float(big.log10_norm[-1]))
     30000
     """
-    form = _check_form(form)
-    A = _check_matrix(W)
+    form = choice("form", form, ("column", "row"))
+    A = square_matrix("W", W, MAX_POWER_SIZE)
     n = A.shape[0]
-    x = np.asarray(x0)
-    if np.iscomplexobj(x):
-        raise ValueError("x0 must be a real vector, got complex entries")
-    try:
-        x = x.astype(float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"x0 must be a real numeric vector ({exc})") from None
-    if x.shape != (n,):
-        raise ValueError(f"x0 must have shape ({n},) to match W, got {x.shape}")
-    if not np.all(np.isfinite(x)):
-        raise ValueError("x0 must have finite entries (no NaN or inf)")
-    steps = _check_steps(steps)
+    x = real_array("x0", x0, (n,), f"({n},) to match W")
+    steps = integer("steps", steps, 0, MAX_POWER_STEPS)
     spectrum = dominant_spectrum(A, form=form)
 
     M = A.T if form == "row" else A
@@ -608,8 +567,7 @@ def convergence_summary(
     >>> r.kind, round(r.rotation_deg_per_step, 6), r.steps_for_digits
     ('complex_pair', 30.0, inf)
     """
-    if not (np.isfinite(digits) and digits > 0):
-        raise ValueError(f"digits must be positive and finite, got {digits!r}")
+    digits = real("digits", digits, 0.0, open_low=True)
     spectrum = (
         trace_or_W.spectrum
         if isinstance(trace_or_W, PowerTrace)
@@ -694,11 +652,10 @@ def unit_circle_image(W: np.ndarray, *, num: int = 257) -> CircleImage:
     >>> round(float(np.max(np.linalg.norm(img.image, axis=1))), 6)
     2.0
     """
-    A = _check_matrix(W)
+    A = square_matrix("W", W, MAX_POWER_SIZE)
     if A.shape != (2, 2):
         raise ValueError(f"W must be 2 x 2 for the plane picture, got shape {A.shape}")
-    if isinstance(num, bool) or not isinstance(num, (int, np.integer)) or not 3 <= num <= MAX_CIRCLE_POINTS:
-        raise ValueError(f"num must be an integer in [3, {MAX_CIRCLE_POINTS}], got {num!r}")
+    num = integer("num", num, 3, MAX_CIRCLE_POINTS)
     phi = np.linspace(0.0, 2.0 * np.pi, int(num))
     circle = np.column_stack([np.cos(phi), np.sin(phi)])
     return CircleImage(circle=circle, image=circle @ A.T)
@@ -752,7 +709,7 @@ def eigen_lines(W: np.ndarray) -> tuple[EigenLine, ...]:
     >>> len(eigen_lines([[1.0, 1.0], [0.0, 1.0]])), len(eigen_lines([[0.0, -1.0], [1.0, 0.0]]))
     (1, 0)
     """
-    A = _check_matrix(W)
+    A = square_matrix("W", W, MAX_POWER_SIZE)
     if A.shape != (2, 2):
         raise ValueError(f"W must be 2 x 2, got shape {A.shape}")
     # Eigenlines do not depend on scale: work on an exactly rescaled copy so that
@@ -913,10 +870,8 @@ def random_gaussian_preset(n: int = 50, gain: float = 1.0, seed: int = 0) -> Pre
     >>> p.W.shape, p.x0.shape, round(float(np.linalg.norm(p.x0)), 6)
     ((8, 8), (8,), 1.0)
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= MAX_POWER_SIZE:
-        raise ValueError(f"n must be an integer in [1, {MAX_POWER_SIZE}], got {n!r}")
-    if not np.isfinite(gain):
-        raise ValueError(f"gain must be finite, got {gain!r}")
+    n = integer("n", n, 1, MAX_POWER_SIZE)
+    gain = real("gain", gain)
     W = gaussian_matrix(int(n), float(gain), seed)
     x0 = np.random.default_rng([int(seed), 1]).standard_normal(int(n))
     x0 /= np.linalg.norm(x0)
@@ -956,8 +911,7 @@ def preset_matrix(name: str) -> PresetMatrix:
     >>> sorted(round(float(v), 6) for v in np.linalg.eigvals(p.W))
     [1.0, 3.0]
     """
-    if name not in _PRESET_SPECS:
-        raise ValueError(f"name must be one of {', '.join(PRESET_MATRICES)}; got {name!r}")
+    name = choice("name", name, PRESET_MATRICES)
     if name == "random":
         return random_gaussian_preset()
     if name == "distinct":
@@ -1020,7 +974,7 @@ def custom_preset(W: np.ndarray, seed: int = 0) -> PresetMatrix:
     >>> p.name, p.W.shape, round(float(np.linalg.norm(p.x0)), 6)
     ('custom', (2, 2), 1.0)
     """
-    A = _check_matrix(W).copy()
+    A = square_matrix("W", W, MAX_POWER_SIZE).copy()
     n = A.shape[0]
     x0 = np.random.default_rng([int(seed), 1]).standard_normal(n)
     x0 /= np.linalg.norm(x0)
@@ -1244,8 +1198,7 @@ def measure_convergence(trace: PowerTrace, *, digits: float = 10.0) -> MeasuredC
     >>> round(m.digits_per_step, 3), m.steps_to_digits, round(10 ** m.log10_growth_per_step, 6)
     (0.477, 22.0, 3.0)
     """
-    if not (np.isfinite(digits) and digits > 0):
-        raise ValueError(f"digits must be positive and finite, got {digits!r}")
+    digits = real("digits", digits, 0.0, open_low=True)
     nan = float("nan")
     steps = trace.steps
     half = steps // 2

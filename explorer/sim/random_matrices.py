@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from explorer.sim._validate import integer
+
 __all__ = [
     "MAX_RANDOM_SIZE",
     "gaussian_matrix",
@@ -21,15 +23,6 @@ __all__ = [
 
 MAX_RANDOM_SIZE = 1024
 """Largest ``n`` the random constructors accept (memory and time cap)."""
-
-
-def _check_size(n: int) -> int:
-    if isinstance(n, bool) or int(n) != n:
-        raise ValueError(f"n must be an integer, got {n!r}")
-    n = int(n)
-    if not 1 <= n <= MAX_RANDOM_SIZE:
-        raise ValueError(f"n must be in [1, {MAX_RANDOM_SIZE}], got {n}")
-    return n
 
 
 def gaussian_matrix(n: int, gain: float = 1.0, seed: int = 0) -> np.ndarray:
@@ -45,7 +38,7 @@ def gaussian_matrix(n: int, gain: float = 1.0, seed: int = 0) -> np.ndarray:
     >>> gaussian_matrix(3, seed=1).shape
     (3, 3)
     """
-    n = _check_size(n)
+    n = integer("n", n, 1, MAX_RANDOM_SIZE)
     rng = np.random.default_rng(seed)
     return rng.standard_normal((n, n)) * (float(gain) / np.sqrt(n))
 
@@ -59,7 +52,7 @@ def orthogonal_matrix(n: int, seed: int = 0) -> np.ndarray:
     >>> bool(np.allclose(Q @ Q.T, np.eye(4)))
     True
     """
-    n = _check_size(n)
+    n = integer("n", n, 1, MAX_RANDOM_SIZE)
     if n == 1:
         return np.ones((1, 1))
     return stats.ortho_group.rvs(n, random_state=np.random.default_rng(seed))

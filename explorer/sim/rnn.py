@@ -39,6 +39,7 @@ import numpy as np
 from scipy import linalg, special
 
 from explorer.sim._regime import Regime
+from explorer.sim._validate import choice, integer, real, real_array
 from explorer.sim.activations import ACTIVATIONS
 from explorer.sim.activations import activation as _activation
 from explorer.sim.random_matrices import (
@@ -241,53 +242,6 @@ def _log_norm(v: np.ndarray) -> float:
         return math.log(float(np.linalg.norm(np.ldexp(v, -e)))) + e * _LN2
 
 
-def _check_int(name: str, value, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"{name} must be an integer in [{lo}, {hi}], got {value!r}")
-    value = int(value)
-    if not lo <= value <= hi:
-        raise ValueError(f"{name} must be in [{lo}, {hi}], got {value}")
-    return value
-
-
-def _check_float(name: str, value, lo: float, hi: float) -> float:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number in [{lo}, {hi}], got {value!r}") from None
-    if not (math.isfinite(value) and lo <= value <= hi):
-        raise ValueError(f"{name} must be a finite number in [{lo}, {hi}], got {value!r}")
-    return value
-
-
-def _check_array(name: str, value, shape: tuple[int | None, ...], shape_text: str) -> np.ndarray:
-    try:
-        a = np.array(value, dtype=float)
-    except (TypeError, ValueError):
-        kind = type(value).__name__
-        raise ValueError(f"{name} must be a real array of shape {shape_text}, got {kind}") from None
-    mismatch = any(want is not None and got != want for got, want in zip(a.shape, shape, strict=False))
-    if a.ndim != len(shape) or mismatch:
-        raise ValueError(f"{name} must have shape {shape_text}, got {a.shape}")
-    if not np.all(np.isfinite(a)):
-        raise ValueError(f"{name} must be finite (no NaN or inf)")
-    if a.size and float(np.max(np.abs(a))) > MAX_RNN_ENTRY_ABS:
-        raise ValueError(f"{name} entries must satisfy |entry| <= {MAX_RNN_ENTRY_ABS:g}")
-    return a
-
-
-def _check_activation(name) -> str:
-    if name not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {name!r}")
-    return str(name)
-
-
-def _check_form(form) -> str:
-    if form not in RNN_FORMS:
-        raise ValueError(f"form must be one of {', '.join(RNN_FORMS)}; got {form!r}")
-    return str(form)
-
-
 def _activate_scaled(act, z: np.ndarray, s: np.ndarray | int) -> tuple[np.ndarray, np.ndarray]:
     """Return ``(2**-s σ(2**s z), σ'(2**s z))`` without ever forming a huge ``2**s z``.
 
@@ -429,22 +383,22 @@ def simulate_rnn(
     >>> tr.T, tr.n
     (3, 2)
     """
-    activation = _check_activation(activation)
-    form = _check_form(form)
-    W_rec = _check_array("W_rec", W_rec, (None, None), "(n, n)")
+    activation = choice("activation", activation, ACTIVATIONS)
+    form = choice("form", form, RNN_FORMS)
+    W_rec = real_array("W_rec", W_rec, (None, None), "(n, n)", max_abs=MAX_RNN_ENTRY_ABS)
     n = W_rec.shape[0]
     if W_rec.shape != (n, n) or not 1 <= n <= MAX_RNN_SIZE:
         raise ValueError(f"W_rec must be square (n, n) with 1 <= n <= {MAX_RNN_SIZE}, got {W_rec.shape}")
-    W_in = _check_array("W_in", W_in, (n, None), f"(n, m) = ({n}, m)")
+    W_in = real_array("W_in", W_in, (n, None), f"(n, m) = ({n}, m)", max_abs=MAX_RNN_ENTRY_ABS)
     m = W_in.shape[1]
     if m > MAX_RNN_INPUTS:
         raise ValueError(f"W_in must have at most {MAX_RNN_INPUTS} columns (inputs), got {m}")
-    b = _check_array("b", b, (n,), f"(n,) = ({n},)")
-    inputs = _check_array("inputs", inputs, (None, m), f"(T, m) = (T, {m})")
+    b = real_array("b", b, (n,), f"(n,) = ({n},)", max_abs=MAX_RNN_ENTRY_ABS)
+    inputs = real_array("inputs", inputs, (None, m), f"(T, m) = (T, {m})", max_abs=MAX_RNN_ENTRY_ABS)
     T = inputs.shape[0]
     if T > MAX_RNN_STEPS:
         raise ValueError(f"inputs must have at most {MAX_RNN_STEPS} rows (steps T), got {T}")
-    x0 = _check_array("x0", x0, (n,), f"(n,) = ({n},)")
+    x0 = real_array("x0", x0, (n,), f"(n,) = ({n},)", max_abs=MAX_RNN_ENTRY_ABS)
 
     states = np.empty((T + 1, n))
     scales = np.zeros(T + 1, dtype=np.int64)
@@ -487,7 +441,7 @@ def _check_trace(trace) -> RNNTrace:
 def _check_t(trace: RNNTrace, t) -> int:
     if t is None:
         return trace.T
-    return _check_int("t", t, 0, trace.T)
+    return integer("t", t, 0, trace.T)
 
 
 # ---------------------------------------------------------------------------
@@ -522,7 +476,7 @@ def step_jacobian(trace: RNNTrace, j: int) -> np.ndarray:
     trace = _check_trace(trace)
     if trace.T == 0:
         raise ValueError("j: the trace has no steps (T = 0), so there is no one-step Jacobian")
-    j = _check_int("j", j, 1, trace.T)
+    j = integer("j", j, 1, trace.T)
     d = trace.derivatives[j - 1]
     if trace.form == "pascanu":
         return trace.W_rec * d[None, :]
@@ -557,8 +511,8 @@ def jacobian_product(trace: RNNTrace, t: int, k: int) -> np.ndarray:
     8.0
     """
     trace = _check_trace(trace)
-    t = _check_int("t", t, 0, trace.T)
-    k = _check_int("k", k, 0, t)
+    t = integer("t", t, 0, trace.T)
+    k = integer("k", k, 0, t)
     if t > k and data_dependent_log_bound(trace, t)[k] > 600.0:
         raise ValueError("the product may overflow; use jacobian_log_norms for its norm")
     P = np.eye(trace.n)
@@ -823,7 +777,7 @@ def jacobian_profile(
     n = trace.n
     if method == "auto":
         method = "exact" if n <= _EXACT_MAX_SIZE else "certified"
-    block = min(_DEFAULT_BLOCK, n) if block_size is None else _check_int("block_size", block_size, 1, n)
+    block = min(_DEFAULT_BLOCK, n) if block_size is None else integer("block_size", block_size, 1, n)
     out = np.zeros(t + 1)
     estimator = _TopSingularValue(n, block, _CERTIFY_TOLERANCE, adaptive=block_size is None)
     W = trace.W_rec
@@ -946,8 +900,8 @@ def pascanu_eta(W_rec: np.ndarray, activation: str) -> float:
     >>> pascanu_eta(3.0 * np.eye(2), "sigmoid")
     0.75
     """
-    name = _check_activation(activation)
-    W = _check_array("W_rec", W_rec, (None, None), "(n, n)")
+    name = choice("activation", activation, ACTIVATIONS)
+    W = real_array("W_rec", W_rec, (None, None), "(n, n)", max_abs=MAX_RNN_ENTRY_ABS)
     return spectral_norm(W) * _activation(name).gamma
 
 
@@ -1282,7 +1236,7 @@ def saturation_profile(trace: RNNTrace, threshold: float | None = None) -> Satur
     """
     trace = _check_trace(trace)
     gamma = _activation(trace.activation).gamma
-    thr = 0.1 * gamma if threshold is None else _check_float("threshold", threshold, 0.0, math.inf)
+    thr = 0.1 * gamma if threshold is None else real("threshold", threshold, 0.0, math.inf)
     d = np.abs(trace.derivatives)
     if trace.T == 0:
         return SaturationProfile(np.empty(0), np.empty(0), math.nan, math.nan, thr, gamma)
@@ -1361,12 +1315,12 @@ def recurrent_matrix(
     >>> spectral_radius(N), float(np.linalg.norm(np.linalg.matrix_power(N, 4), 2))
     (0.0, 16.0)
     """
-    n = _check_int("n", n, 1, MAX_RNN_SIZE)
+    n = integer("n", n, 1, MAX_RNN_SIZE)
     if kind not in MATRIX_KINDS:
         raise ValueError(f"kind must be one of {', '.join(MATRIX_KINDS)}; got {kind!r}")
     if target_kind not in TARGET_KINDS:
         raise ValueError(f"target_kind must be one of {', '.join(TARGET_KINDS)}; got {target_kind!r}")
-    target = _check_float("target", target, 0.0, MAX_RNN_TARGET)
+    target = real("target", target, 0.0, MAX_RNN_TARGET)
     if kind == "gaussian":
         base = gaussian_matrix(n, 1.0, seed)
     elif kind == "orthogonal":
@@ -1411,9 +1365,9 @@ def make_rnn_inputs(T: int, m: int, scale: float = 1.0, seed: int = 0) -> np.nda
     >>> bool(np.array_equal(make_rnn_inputs(4, 3, seed=5), make_rnn_inputs(4, 3, seed=5)))
     True
     """
-    T = _check_int("T", T, 0, MAX_RNN_STEPS)
-    m = _check_int("m", m, 1, MAX_RNN_INPUTS)
-    scale = _check_float("scale", scale, 0.0, 1000.0)
+    T = integer("T", T, 0, MAX_RNN_STEPS)
+    m = integer("m", m, 1, MAX_RNN_INPUTS)
+    scale = real("scale", scale, 0.0, 1000.0)
     rng = np.random.default_rng((int(seed), 1))
     return scale * rng.standard_normal((T, m)) + 0.0  # + 0.0 turns -0.0 into 0.0
 
@@ -1460,8 +1414,8 @@ def simulate_random_rnn(
     (21, 8)
     """
     W = recurrent_matrix(n, kind=kind, target=target, target_kind=target_kind, seed=seed)
-    T = _check_int("T", T, 0, MAX_RNN_STEPS)
-    bias = _check_float("bias", bias, -100.0, 100.0)
+    T = integer("T", T, 0, MAX_RNN_STEPS)
+    bias = real("bias", bias, -100.0, 100.0)
     inputs = make_rnn_inputs(T, W.shape[0], input_scale, seed)
     n = W.shape[0]
     return simulate_rnn(W, np.eye(n), np.full(n, bias), inputs, np.zeros(n), activation, form)
@@ -1734,10 +1688,10 @@ def growth_rate_sweep(
     >>> np.round(res.growth_factor, 9).tolist()
     [0.5, 2.0]
     """
-    name = _check_activation(activation)
-    form = _check_form(form)
-    n = _check_int("n", n, 1, MAX_RNN_SIZE)
-    T = _check_int("T", T, 2, MAX_RNN_STEPS)
+    name = choice("activation", activation, ACTIVATIONS)
+    form = choice("form", form, RNN_FORMS)
+    n = integer("n", n, 1, MAX_RNN_SIZE)
+    T = integer("T", T, 2, MAX_RNN_STEPS)
     try:
         c = np.array(scales, dtype=float).ravel()
     except (TypeError, ValueError):
@@ -1748,8 +1702,8 @@ def growth_rate_sweep(
         raise ValueError(f"scales must be finite and in [0, {MAX_RNN_TARGET}]")
     if float(n) * n * T * c.size > MAX_SWEEP_WORK:
         raise ValueError(f"sweep too large: n^2 * T * len(scales) must be <= {MAX_SWEEP_WORK:g}")
-    burn_in = _check_float("burn_in", burn_in, 0.0, 0.9)
-    bias = _check_float("bias", bias, -100.0, 100.0)
+    burn_in = real("burn_in", burn_in, 0.0, 0.9)
+    bias = real("bias", bias, -100.0, 100.0)
     base = recurrent_matrix(n, kind=kind, target=1.0, target_kind="sigma_max", seed=seed)
     drives = make_rnn_inputs(T, n, input_scale, seed) + bias
     burn = int(burn_in * T)
@@ -1986,12 +1940,12 @@ def jacobian_grid_steps(
     >>> int(jacobian_grid_steps(1000, 256)[-1]) < 200
     True
     """
-    T = _check_int("T", T, 0, MAX_RNN_STEPS)
-    n = _check_int("n", n, 1, MAX_RNN_SIZE)
-    top = min(T, _check_int("max_step", max_step, 1, MAX_RNN_STEPS))
-    hi = _check_int("max_cells", max_cells, 1, MAX_GRID_STEPS - 1)
-    lo = min(_check_int("min_cells", min_cells, 1, hi), hi)
-    budget = _check_float("max_work", max_work, 1.0, MAX_GRID_WORK)
+    T = integer("T", T, 0, MAX_RNN_STEPS)
+    n = integer("n", n, 1, MAX_RNN_SIZE)
+    top = min(T, integer("max_step", max_step, 1, MAX_RNN_STEPS))
+    hi = integer("max_cells", max_cells, 1, MAX_GRID_STEPS - 1)
+    lo = min(integer("min_cells", min_cells, 1, hi), hi)
+    budget = real("max_work", max_work, 1.0, MAX_GRID_WORK)
 
     def make(cells: int, last: int) -> np.ndarray:
         return np.unique(np.round(np.linspace(0, last, min(cells, last) + 1)).astype(np.int64))
@@ -2031,7 +1985,7 @@ def profile_growth_rate(log_norms, *, discard: float = 0.25) -> float:
     1.0
     """
     y = np.array(log_norms, dtype=float).ravel()[::-1]  # index = lag
-    discard = _check_float("discard", discard, 0.0, 0.99)
+    discard = real("discard", discard, 0.0, 0.99)
     if np.any(np.isnan(y)) or np.any(y == math.inf):
         raise ValueError("log_norms must hold finite values or -inf")
     first = math.ceil(discard * (y.size - 1))
@@ -2254,7 +2208,7 @@ def memory_horizon(log_contributions, *, decades: float = 6.0) -> int:
     2
     """
     y = np.array(log_contributions, dtype=float).ravel()
-    decades = _check_float("decades", decades, 0.0, 1e6)
+    decades = real("decades", decades, 0.0, 1e6)
     if np.any(np.isnan(y)) or np.any(y == math.inf):
         raise ValueError("log_contributions must hold finite values or -inf")
     if not y.size or not np.any(np.isfinite(y)):

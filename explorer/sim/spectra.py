@@ -34,6 +34,7 @@ from scipy.linalg import blas
 from scipy.special import gammaln
 
 from explorer.sim._regime import Regime
+from explorer.sim._validate import integer, real, real_array, square_matrix
 from explorer.sim.power import MAX_POWER_STEPS
 from explorer.sim.random_matrices import gaussian_matrix, orthogonal_matrix
 
@@ -131,60 +132,6 @@ _FLUSH = 1e-150
 
 # ----------------------------------------------------------------------------
 # validation helpers
-
-
-def _check_int(value, name: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"{name} must be an integer in [{low}, {high}], got {value!r}")
-    value = int(value)
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be in [{low}, {high}], got {value}")
-    return value
-
-
-def _check_steps(steps) -> int:
-    return _check_int(steps, "steps", 0, MAX_POWER_STEPS)
-
-
-def _check_real(value, name: str) -> float:
-    if isinstance(value, bool):
-        raise ValueError(f"{name} must be a real number, got {value!r}")
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a real number, got {value!r}") from None
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return value
-
-
-def _as_square_matrix(W, name: str = "W") -> np.ndarray:
-    arr = np.asarray(W)
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise ValueError(f"{name} must be a numeric matrix, got dtype {arr.dtype}")
-    if np.iscomplexobj(arr):
-        raise ValueError(f"{name} must be a real matrix, got complex dtype {arr.dtype}")
-    if arr.ndim != 2 or arr.shape[0] != arr.shape[1]:
-        raise ValueError(f"{name} must be a square 2-D matrix, got shape {arr.shape}")
-    n = arr.shape[0]
-    if not 1 <= n <= MAX_SPECTRUM_SIZE:
-        raise ValueError(f"{name} must be n x n with 1 <= n <= {MAX_SPECTRUM_SIZE}, got n = {n}")
-    arr = arr.astype(float)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must contain only finite entries")
-    return arr
-
-
-def _as_vector(x, n: int, name: str) -> np.ndarray:
-    arr = np.asarray(x)
-    if arr.dtype == object or np.iscomplexobj(arr) or not np.issubdtype(arr.dtype, np.number):
-        raise ValueError(f"{name} must be a real vector, got dtype {arr.dtype}")
-    if arr.shape != (n,):
-        raise ValueError(f"{name} must have shape ({n},) to match W, got {arr.shape}")
-    arr = arr.astype(float)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must contain only finite entries")
-    return arr
 
 
 def _log(x):
@@ -374,13 +321,13 @@ def matrix_power_log_norms(W: np.ndarray, steps: int) -> np.ndarray:
     >>> matrix_power_log_norms([[0.0, 1.0], [0.0, 0.0]], 3).tolist()
     [0.0, 0.0, -inf, -inf]
     """
-    A = _as_square_matrix(W)
+    A = square_matrix("W", W, MAX_SPECTRUM_SIZE)
     steps = _check_power_steps(steps, A.shape[0])
     return _power_log_norms(_Prescaled.of(A), steps)
 
 
 def _check_power_steps(steps, n: int) -> int:
-    steps = _check_steps(steps)
+    steps = integer("steps", steps, 0, MAX_POWER_STEPS)
     if steps * float(n) ** 3 > MAX_POWER_WORK:
         raise ValueError(
             f"steps * n**3 must be <= {MAX_POWER_WORK:.0e}; got steps = {steps} with n = {n}, "
@@ -570,9 +517,9 @@ def gradient_log_norms(W: np.ndarray, g: np.ndarray, steps: int) -> np.ndarray:
     >>> [round(float(v), 4) for v in logs / math.log(2.0)]
     [0.0, -1.0, -2.0, -3.0]
     """
-    A = _as_square_matrix(W)
-    vec = _as_vector(g, A.shape[0], "g")
-    return _vector_log_norms(A.T, vec, _check_steps(steps))
+    A = square_matrix("W", W, MAX_SPECTRUM_SIZE)
+    vec = real_array("g", g, (A.shape[0],), f"({A.shape[0]},) to match W")
+    return _vector_log_norms(A.T, vec, integer("steps", steps, 0, MAX_POWER_STEPS))
 
 
 # ----------------------------------------------------------------------------
@@ -680,8 +627,8 @@ def matrix_from_eigenvalues(eigenvalues, *, nonnormality: float = 0.0, seed: int
 eigenvalues in conjugate pairs
     """
     reals, pairs = _pair_eigenvalues(eigenvalues)
-    seed = _check_int(seed, "seed", 0, 2**63 - 1)
-    nu = _check_real(nonnormality, "nonnormality")
+    seed = integer("seed", seed, 0, 2**63 - 1)
+    nu = real("nonnormality", nonnormality)
     if not 0.0 <= nu < 1.0:
         raise ValueError(f"nonnormality must be in [0, 1), got {nu}")
     n = len(reals) + 2 * len(pairs)
@@ -729,8 +676,8 @@ def jordan_block(eigenvalue: float, size: int) -> np.ndarray:
     >>> jordan_block(0.5, 3).tolist()
     [[0.5, 1.0, 0.0], [0.0, 0.5, 1.0], [0.0, 0.0, 0.5]]
     """
-    lam = _check_real(eigenvalue, "eigenvalue")
-    size = _check_int(size, "size", 1, MAX_JORDAN_SIZE)
+    lam = real("eigenvalue", eigenvalue)
+    size = integer("size", size, 1, MAX_JORDAN_SIZE)
     return lam * np.eye(size) + np.eye(size, k=1)
 
 
@@ -845,7 +792,7 @@ def spectrum_growth(W: np.ndarray, steps: int) -> SpectrumGrowth:
     >>> round(float(g.gelfand[-1]), 2)
     0.93
     """
-    A = _as_square_matrix(W)
+    A = square_matrix("W", W, MAX_SPECTRUM_SIZE)
     steps = _check_power_steps(steps, A.shape[0])
     pre = _Prescaled.of(A, with_eigenvectors=True)
     log_norms = _power_log_norms(pre, steps)
@@ -968,10 +915,10 @@ def mode_contributions(W: np.ndarray, x: np.ndarray, steps: int) -> ModeContribu
     >>> mc.reliable
     True
     """
-    A = _as_square_matrix(W)
+    A = square_matrix("W", W, MAX_SPECTRUM_SIZE)
     n = A.shape[0]
-    vec = _as_vector(x, n, "x")
-    steps = _check_steps(steps)
+    vec = real_array("x", x, (n,), f"({n},) to match W")
+    steps = integer("steps", steps, 0, MAX_POWER_STEPS)
     if n * (steps + 1) > 4_000_000:
         raise ValueError(f"n * (steps + 1) must be <= 4e6, got n = {n} and steps = {steps}")
 
@@ -1275,12 +1222,12 @@ def random_gaussian_spectrum(n: int, gain: float, seed: int, steps: int) -> Rand
     >>> bool(abs(rs.log_norm_trajectory[-1] - rs.log_reference[-1]) < 5.0)
     True
     """
-    n = _check_int(n, "n", 1, MAX_SPECTRUM_SIZE)
-    gain = _check_real(gain, "gain")
+    n = integer("n", n, 1, MAX_SPECTRUM_SIZE)
+    gain = real("gain", gain)
     if not 0.0 < gain <= MAX_RANDOM_GAIN:
         raise ValueError(f"gain must be in (0, {MAX_RANDOM_GAIN:g}], got {gain}")
-    seed = _check_int(seed, "seed", 0, 2**63 - 1)
-    steps = _check_steps(steps)
+    seed = integer("seed", seed, 0, 2**63 - 1)
+    steps = integer("steps", steps, 0, MAX_POWER_STEPS)
     W = gaussian_matrix(n, gain, seed)
     lam = _sort_by_modulus(np.linalg.eigvals(W))
     x = np.random.default_rng([seed, 1]).standard_normal(n)
@@ -1352,8 +1299,8 @@ def spectrum_from_modes(modes) -> np.ndarray:
             magnitude, phase, kind = mode
         except (TypeError, ValueError):
             raise ValueError(f"modes[{i}] must be (magnitude, phase_radians, kind), got {mode!r}") from None
-        magnitude = _check_real(magnitude, f"modes[{i}] magnitude")
-        phase = _check_real(phase, f"modes[{i}] phase")
+        magnitude = real(f"modes[{i}] magnitude", magnitude)
+        phase = real(f"modes[{i}] phase", phase)
         if magnitude < 0.0:
             raise ValueError(f"modes[{i}] magnitude must be >= 0, got {magnitude}")
         if kind not in _MODE_KINDS:
@@ -1604,7 +1551,7 @@ def growth_regime(eigenvalues, *, tol: float = CRITICAL_TOL) -> np.ndarray:
     [<Regime.EXPLODES: 'explodes'>, <Regime.VANISHES: 'vanishes'>, <Regime.NEUTRAL: 'neutral'>]
     """
     arr = _check_eigenvalue_list(eigenvalues)
-    tol = _check_real(tol, "tol")
+    tol = real("tol", tol)
     if not 0.0 <= tol <= 0.5:
         raise ValueError(f"tol must be in [0, 0.5], got {tol}")
     gap = np.abs(arr) - 1.0
@@ -1648,9 +1595,9 @@ def unit_vector(n: int, seed: int, stream: int = 1) -> np.ndarray:
     >>> round(float(np.linalg.norm(x)), 12), bool(np.any(x != unit_vector(5, seed=3, stream=2)))
     (1.0, True)
     """
-    n = _check_int(n, "n", 1, MAX_SPECTRUM_SIZE)
-    seed = _check_int(seed, "seed", 0, 2**63 - 1)
-    stream = _check_int(stream, "stream", 0, 2**31 - 1)
+    n = integer("n", n, 1, MAX_SPECTRUM_SIZE)
+    seed = integer("seed", seed, 0, 2**63 - 1)
+    stream = integer("stream", stream, 0, 2**31 - 1)
     z = np.random.default_rng([seed, stream]).standard_normal(n)
     return z / np.linalg.norm(z)
 
@@ -1698,7 +1645,7 @@ def late_log_growth_rate(log_values, *, start_fraction: float = 0.5) -> float:
         raise ValueError(f"log_values must be a non-empty 1-D array, got shape {arr.shape}")
     if np.any(np.isnan(arr)) or np.any(arr == math.inf):
         raise ValueError("log_values must not contain NaN or +inf")
-    frac = _check_real(start_fraction, "start_fraction")
+    frac = real("start_fraction", start_fraction)
     if not 0.0 <= frac < 1.0:
         raise ValueError(f"start_fraction must be in [0, 1), got {frac}")
     last = arr.size - 1
@@ -1746,9 +1693,9 @@ def jordan_corner_log(eigenvalue: float, size: int, steps: int) -> np.ndarray:
     >>> np.round(np.exp(jordan_corner_log(1.0, 3, 4)), 9).tolist()
     [0.0, 0.0, 1.0, 3.0, 6.0]
     """
-    lam = _check_real(eigenvalue, "eigenvalue")
-    m = _check_int(size, "size", 1, MAX_JORDAN_SIZE)
-    steps = _check_steps(steps)
+    lam = real("eigenvalue", eigenvalue)
+    m = integer("size", size, 1, MAX_JORDAN_SIZE)
+    steps = integer("steps", steps, 0, MAX_POWER_STEPS)
     out = np.full(steps + 1, -math.inf)
     k = m - 1
     t = np.arange(k, steps + 1)
