@@ -5,7 +5,12 @@ slow machine shifts both sides alike. Targets:
 
 * every page's script rerun at default settings <= 30x an empty page's;
 * the Jacobian-norm profile (n = 256, T = 1000) <= 3x the time of T plain
-  n x n matrix products (see ``bench/jacobian.py``).
+  n x n matrix products (see ``bench/jacobian.py``);
+* server cost per interaction on a real ``streamlit run`` server, one viewer at a
+  time (see ``bench/interaction.py``): server CPU per control move <= 2x a
+  trivial one-slider app's for figure-local controls, <= 5x for page-wide ones,
+  median over all controls <= 3x; the first move off a named scenario is
+  reported separately.
 """
 
 from __future__ import annotations
@@ -66,20 +71,56 @@ def bench_kernels() -> list[dict]:
     return rows
 
 
+def _finite(obj):
+    """NaN (a median over no controls) becomes null, so the file is strict JSON."""
+    if isinstance(obj, float) and obj != obj:
+        return None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v) for v in obj]
+    return obj
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7, help="timed reruns per page (>= 5)")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
-    parser.add_argument("--skip-kernels", action="store_true", help="only the page reruns")
+    parser.add_argument("--skip-kernels", action="store_true", help="skip the maths kernels")
+    parser.add_argument("--skip-pages", action="store_true", help="skip the AppTest page reruns")
+    parser.add_argument("--skip-interactions", action="store_true", help="skip the server cost per interaction")
+    parser.add_argument("--interaction-pages", help="comma-separated URL paths (default: every page with controls)")
+    parser.add_argument("--interaction-controls", help="comma-separated control keys to move (default: all)")
+    parser.add_argument("--max-controls", type=int, help="move at most this many controls per page")
+    parser.add_argument("--interaction-repeats", type=int, default=1,
+                        help="fresh viewers per control (first and second move each); more averages the 10 ms ticks")
+    parser.add_argument("--baseline-moves", type=int, default=20, help="slider moves of the trivial app (>= 5)")
+    parser.add_argument("--server-logs", help="directory for the streamlit servers' logs")
     args = parser.parse_args(argv)
     repeats = max(5, args.repeats)
 
-    pages = bench_pages(repeats)
-    print(f"Page rerun at default settings (median of {repeats} after warm-up), vs an empty page")
-    print(f"{'page':32s} {'median ms':>10s} {'ratio':>7s} {'target':>7s}")
+    pages = [] if args.skip_pages else bench_pages(repeats)
+    if pages:
+        print(f"Page rerun at default settings (median of {repeats} after warm-up), vs an empty page")
+        print(f"{'page':32s} {'median ms':>10s} {'ratio':>7s} {'target':>7s}")
     for r in pages:
         print(f"{r['page']:32s} {1e3 * r['median_s']:10.1f} {r['ratio']:7.1f} {r['target']:7.0f}"
               f"  {'ok' if r['ok'] else 'OVER'}")
+
+    interactions = None
+    if not args.skip_interactions:
+        from bench.interaction import print_report, run_interaction_bench
+
+        def split(text):
+            return [x.strip() for x in text.split(",") if x.strip()] if text else None
+
+        interactions = run_interaction_bench(
+            split(args.interaction_pages), controls=split(args.interaction_controls),
+            max_controls=args.max_controls, repeats=args.interaction_repeats,
+            baseline_moves=args.baseline_moves, log_dir=args.server_logs,
+        )
+        print()
+        print_report(interactions)
 
     kernels = [] if args.skip_kernels else bench_kernels()
     for k in kernels:
@@ -90,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {key:28s} {value:.4g}" if isinstance(value, float) else f"  {key:28s} {value}")
 
     if args.json:
-        args.json.write_text(json.dumps({"pages": pages, "kernels": kernels}, indent=2))
+        result = {"pages": pages, "kernels": kernels, "interactions": interactions}
+        args.json.write_text(json.dumps(_finite(result), indent=2, allow_nan=False))
     return 0
 
 
