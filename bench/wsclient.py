@@ -331,7 +331,10 @@ class RunResult:
     delta_fragment_ids: list[str] = field(default_factory=list)
     """``delta.fragment_id`` of every delta, in order (``""`` outside fragments)."""
     whole_page_runs: int = 0
-    """``new_session`` messages: each one is a whole-page script run."""
+    """Whole-page script runs: ``new_session`` messages whose ``metadata.run.fragment_ids`` is empty."""
+    fragment_runs: int = 0
+    """Fragment script runs: a fragment run starts with a ``new_session`` too, naming its fragments
+    in ``metadata.run.fragment_ids``."""
     ref_hits: int = 0
     ref_misses: int = 0
     trailing_bytes: int = 0
@@ -571,7 +574,10 @@ class Session:
         elif msg.metadata.cacheable and msg.hash and self.use_cache:
             self.cache[msg.hash] = msg
         if kind == "new_session":
-            result.whole_page_runs += 1
+            if msg.metadata.run.fragment_ids:
+                result.fragment_runs += 1
+            else:
+                result.whole_page_runs += 1
         elif kind == "navigation":
             self.page_script_hash = msg.navigation.page_script_hash
             self.app_pages = [(p.url_pathname, p.page_script_hash) for p in msg.navigation.app_pages]
@@ -586,7 +592,7 @@ class Session:
             status = msg.script_finished
             result.statuses.append(status)
             if status in (SUCCESS, FRAGMENT_SUCCESS):
-                self._clear_stale(status, result)
+                self._clear_stale(status, result, set(msg.metadata.run.fragment_ids))
             return status
         return None
 
@@ -620,12 +626,12 @@ class Session:
                 fragment_id=frag, delta_path=path, proto=p, value=_initial_value(ekind, p, known),
             )
 
-    def _clear_stale(self, status: int, result: RunResult) -> None:
+    def _clear_stale(self, status: int, result: RunResult, run_fragments: set[str]) -> None:
         """Drop what this run did not redraw: the whole page, or the rerun fragment's part."""
         if status == SUCCESS:
             stale = [p for p, n in self.tree.items() if n.seq != self._seq]
         else:
-            frags = {result.fragment_id_sent, *(f for f in result.delta_fragment_ids if f)}
+            frags = run_fragments | {result.fragment_id_sent, *(f for f in result.delta_fragment_ids if f)}
             stale = [p for p, n in self.tree.items() if n.seq != self._seq and n.fragment_id in frags]
         for p in stale:
             del self.tree[p]
