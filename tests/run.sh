@@ -16,5 +16,14 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+if [ ! -x /usr/sbin/haproxy ]; then
+  echo "Installing Debian's HAProxy for the two-process deployment test..."
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null
+  fi
+fi
+
 python -m ruff check .
 python -m pytest "$@"
