@@ -66,6 +66,7 @@ class Move:
     latency_s: float
     statuses: list[str]
     whole_page_runs: int
+    fragment_runs: int
     fresh: bool
     charts_ok: bool
     problems: list[str]
@@ -91,7 +92,7 @@ class ControlCost:
     first: list[Move] = field(default_factory=list)
     steady: list[Move] = field(default_factory=list)
     departed: bool = False
-    """The first move switched the scenario picker to "custom"."""
+    """After the first move the viewer's scenario picker shows "custom" (the server redrew it)."""
     url_written: bool = False
     """After one of the moves the key appeared in the page's query string (a move back to the
     default value rightly drops it: plain links stay plain)."""
@@ -110,6 +111,7 @@ class ControlCost:
                 "kb": nbytes / 1e3, "bytes_ratio": nbytes / base.bytes,
                 "latency_ms": 1e3 * self._mean(moves, "latency_s"),
                 "whole_page_runs": max((m.whole_page_runs for m in moves), default=0),
+                "fragment_runs": max((m.fragment_runs for m in moves), default=0),
                 "statuses": moves[-1].statuses if moves else [],
                 "fresh": all(m.fresh for m in moves),
                 "problems": sorted({p for m in moves for p in m.problems}),
@@ -136,8 +138,12 @@ async def _timed_move(server: StreamlitServer, session: Session, w: Widget, used
     r = await session.move(w, value)
     await asyncio.sleep(SETTLE_S)
     cpu = server.cpu_seconds() - cpu0
+    problems = _problems(r, session)
+    now = session.widgets.get(w.id)
+    if now is not None and now.value != value:
+        problems.append(f"server set {w.user_key} to {now.value} instead of {value}")
     return Move(cpu, r.bytes + r.trailing_bytes, r.messages, r.latency_s, r.status_names, r.whole_page_runs,
-                fresh, r.charts_ok, _problems(r, session))
+                r.fragment_runs, fresh, r.charts_ok, problems)
 
 
 async def measure_baseline(server: StreamlitServer, moves: int = 20) -> Baseline:
@@ -192,6 +198,8 @@ async def measure_page(server: StreamlitServer, page: str, prefix: str, *, contr
     for key in keys:
         cost: ControlCost | None = None
         for _ in range(repeats):
+            if server.proc is None or server.proc.poll() is not None:
+                raise RuntimeError(f"the app server exited (code {server.proc.returncode}) during the benchmark")
             session = await open_session(server.url, page)
             try:
                 await asyncio.sleep(SETTLE_S)
@@ -217,8 +225,11 @@ def _median(xs: list[float]) -> float:
 
 
 def summarize(costs: list[ControlCost], base: Baseline) -> dict[str, Any]:
-    rows = [c.summary(base) for c in costs]
-    out: dict[str, Any] = {"baseline": asdict(base), "targets": TARGETS, "controls": rows, "summary": {}}
+    """Per-control rows, per-page and overall medians; rows with problems stay out of the medians."""
+    all_rows = [c.summary(base) for c in costs]
+    rows = [r for r in all_rows if not (r["first"]["problems"] or r["steady"]["problems"])]
+    out: dict[str, Any] = {"baseline": asdict(base), "targets": TARGETS, "controls": all_rows, "summary": {},
+                           "excluded": [f"{r['page']}:{r['key']}" for r in all_rows if r not in rows]}
     for phase in ("steady", "first"):
         for metric in ("cpu_ratio", "bytes_ratio"):
             for scope in ("figure-local", "page-wide", "all"):
@@ -247,7 +258,9 @@ and rewrites every control into the URL. For a page-wide control that happens in
 whole-page rerun the move causes anyway. For a figure-local control (inside a figure's
 st.fragment) the fragment run ends with st.rerun(scope="app"): one extra whole-page rerun, once
 per viewer, so the picker can redraw. The second move of the same control is the steady state and
-is what the targets apply to. Columns: CPU = server CPU seconds per rerun from /proc/PID/stat
+is what the targets apply to. "runs" = whole-page (p) and fragment (f) script runs the first
+move caused; "picker not redrawn" = the first move left the scenario but the viewer's picker
+was not resent. Columns: CPU = server CPU seconds per rerun from /proc/PID/stat
 (10 ms ticks), bytes = websocket bytes received, both divided by the trivial app's slider move."""
 
 
@@ -257,20 +270,23 @@ def print_report(result: dict[str, Any]) -> None:
           f"(baseline: {1e3 * base['cpu_s']:.1f} ms CPU, {base['bytes'] / 1e3:.2f} kB, "
           f"{1e3 * base['latency_s']:.0f} ms latency per move, mean of {base['moves']})")
     hdr = (f"{'page':15s} {'control':14s} {'kind':12s} {'scope':12s} | {'first: cpu ms':>13s} {'×':>6s} "
-           f"{'kB':>7s} {'×':>6s} {'runs':>4s} | {'steady: cpu ms':>14s} {'×':>6s} {'kB':>7s} {'×':>6s} "
+           f"{'kB':>7s} {'×':>6s} {'runs':>5s} | {'steady: cpu ms':>14s} {'×':>6s} {'kB':>7s} {'×':>6s} "
            f"{'status':10s}")
     print(hdr)
     for r in result["controls"]:
         f, s = r["first"], r["steady"]
         status = "fragment" if s["statuses"][-1:] == ["FINISHED_FRAGMENT_RUN_SUCCESSFULLY"] else "page"
+        runs = f"{f['whole_page_runs']}p{f['fragment_runs']}f"
         notes = []
+        if not r["departed"] and not r["key"].endswith("_case"):
+            notes.append("picker not redrawn")
         if not s["fresh"] or not f["fresh"]:
             notes.append("reused value")
         if not r["url_written"]:
             notes.append("key not in URL")
         notes += f["problems"] + s["problems"]
         print(f"{r['page']:15s} {r['key']:14s} {r['kind']:12s} {r['scope']:12s} | {f['cpu_ms']:13.0f} "
-              f"{f['cpu_ratio']:6.1f} {f['kb']:7.1f} {f['bytes_ratio']:6.1f} {f['whole_page_runs']:4d} | "
+              f"{f['cpu_ratio']:6.1f} {f['kb']:7.1f} {f['bytes_ratio']:6.1f} {runs:>5s} | "
               f"{s['cpu_ms']:14.0f} {s['cpu_ratio']:6.1f} {s['kb']:7.1f} {s['bytes_ratio']:6.1f} {status:10s}"
               + (f"  [{'; '.join(notes)}]" if notes else ""))
     print()
@@ -292,6 +308,10 @@ def print_report(result: dict[str, Any]) -> None:
                       f"{tgt}  {verdict if phase == 'steady' else ''}")
     print()
     print(EXPLANATION)
+    if result["excluded"]:
+        print(f"WARNING: {len(result['excluded'])} controls had problems (exceptions, errors, missing chart data, "
+              f"a value the server overrode; see [..] above) and are left out of every median: "
+              f"{', '.join(result['excluded'])}")
 
 
 async def _run(pages: list[tuple[str, str]], *, controls: list[str] | None, max_controls: int | None,
