@@ -127,6 +127,8 @@ def animated_step(
 
     @st.fragment(run_every=interval if playing else None)
     def frame() -> None:
+        if controls.take_departure():
+            st.rerun(scope="app")  # as in figure(): the picker must redraw as "Custom"
         key = controls.key(name)
         now_playing = bool(st.session_state.get(play_key, False))
         if now_playing != playing:
