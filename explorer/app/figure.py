@@ -139,7 +139,12 @@ def animated_step(
         # A row whose toggle keeps its natural width, so "Play" stays whole on a narrow screen.
         row = st.container(horizontal=True, gap="medium", vertical_alignment="bottom")
         row.toggle("Play", key=play_key, help="Step t forward automatically.", width="content")
-        t = controls.slider(name, label, 0, max_value, min(default, max_value), 1, container=row, help=help)
+        # The slider is local to this fragment even when it reruns on its own (no figure around it).
+        enclosing, controls.figure = controls.figure, controls.figure or f"{name}-player"
+        try:
+            t = controls.slider(name, label, 0, max_value, min(default, max_value), 1, container=row, help=help)
+        finally:
+            controls.figure = enclosing
         render(int(min(t, max_value)))
 
     frame()
