@@ -59,8 +59,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import special
-from scipy.linalg import blas, lapack
+from scipy.linalg import lapack
 
+from explorer.sim._linalg import log_spectral_norm
 from explorer.sim._regime import Regime
 from explorer.sim._validate import choice, integer, real
 from explorer.sim.activations import ACTIVATIONS, Activation
@@ -110,12 +111,6 @@ INIT_SCHEMES: tuple[str, ...] = ("gaussian", "xavier", "he", "orthogonal")
 # backward pass regenerates each layer from its seed instead of storing it.
 _MAX_STORED_FLOATS = 2**25
 
-# Below this width the dense symmetric eigensolver is as fast as Lanczos + Cholesky.
-_LANCZOS_MIN_WIDTH = 256
-_LANCZOS_MAX_STEPS = 300
-_LANCZOS_STALL = 1e-13
-# The certified value exceeds the Lanczos estimate of ||W||_2^2 by this relative margin.
-_CERTIFICATE_MARGIN = 1e-10
 
 # exp(700) ~ 1e304 is safely finite; beyond it every bounded activation is saturated.
 _LOG_HUGE = 700.0
@@ -206,88 +201,6 @@ def _activate(name: str, act: Activation, log_scale: float, z_unit: np.ndarray):
 # --------------------------------------------------------------------------- layers
 
 
-def _log_spectral_norm(W: np.ndarray) -> float:
-    """Natural log of ``||W||_2`` for a square matrix, never an underestimate (to rounding).
-
-    Notes
-    -----
-    The Gram matrix ``A = W^T W`` is formed with one BLAS ``syrk`` call. Below
-    ``_LANCZOS_MIN_WIDTH`` its top eigenvalue comes from LAPACK's symmetric
-    eigensolver (``syevr``, top eigenvalue only). For wider layers a Lanczos
-    run with full reorthogonalisation gives a Ritz value
-    ``theta <= lambda_max(A)``, and a Cholesky factorisation of ``mu I - A``
-    with ``mu = theta (1 + 1e-10)`` *certifies* ``lambda_max <= mu``: a
-    symmetric matrix is positive definite exactly when Cholesky succeeds. The
-    value returned then exceeds the exact norm by at most a relative ``5e-11``
-    (plus rounding of order ``width * eps``). If the certificate fails, the
-    dense eigensolver is used instead. At width 512 this is several times
-    faster than a full SVD and never relies on an unverified iterative estimate.
-    """
-    n = W.shape[0]
-    if not np.any(W):
-        return -math.inf
-    gram = blas.dsyrk(1.0, W.T, trans=0)  # upper triangle of W^T W
-    if n < _LANCZOS_MIN_WIDTH:
-        return 0.5 * math.log(_top_eigenvalue(gram))
-    theta = _lanczos_top_eigenvalue(gram)
-    mu = theta * (1.0 + _CERTIFICATE_MARGIN)
-    shifted = -gram
-    shifted[np.diag_indices(n)] += mu
-    _, info = lapack.dpotrf(shifted, lower=0, clean=0, overwrite_a=1)
-    if info != 0:
-        mu = _top_eigenvalue(gram)
-    return 0.5 * math.log(mu)
-
-
-def _top_eigenvalue(gram: np.ndarray) -> float:
-    """Largest eigenvalue of a symmetric matrix stored in its upper triangle (LAPACK syevr)."""
-    n = gram.shape[0]
-    top, _, _, _, info = lapack.dsyevr(gram, compute_v=0, range="I", il=n, iu=n, lower=0)
-    if info != 0:  # pragma: no cover - LAPACK convergence failure, not seen in practice
-        return float(np.linalg.eigvalsh(gram, UPLO="U")[-1])
-    return float(top[0])
-
-
-def _lanczos_top_eigenvalue(gram: np.ndarray) -> float:
-    """Largest Ritz value (a lower bound on the top eigenvalue) of a symmetric matrix.
-
-    The matrix is stored in its upper triangle. The run stops when the Ritz
-    value, which can only grow with the step count, has changed by less than
-    ``_LANCZOS_STALL`` (relative) over the last five steps; the caller certifies
-    the result, so a premature stop costs time, never correctness.
-    """
-    n = gram.shape[0]
-    steps = min(n, _LANCZOS_MAX_STEPS)
-    basis = np.empty((steps + 1, n))
-    # A fixed start vector keeps the result deterministic for a given matrix.
-    start = np.random.default_rng(0).standard_normal(n)
-    basis[0] = start / np.linalg.norm(start)
-    alphas = np.empty(steps)
-    betas = np.empty(steps)
-    beta = 0.0
-    theta = -math.inf
-    size = 1e-300  # running estimate of ||gram|| for the breakdown test
-    for k in range(steps):
-        w = blas.dsymv(1.0, gram, basis[k], lower=0)
-        alpha = float(basis[k] @ w)
-        w -= alpha * basis[k]
-        if k:
-            w -= beta * basis[k - 1]
-        # Full reorthogonalisation keeps spurious copies of converged eigenvalues away.
-        w -= (basis[: k + 1] @ w) @ basis[: k + 1]
-        beta = float(np.linalg.norm(w))
-        alphas[k], betas[k] = alpha, beta
-        size = max(size, abs(alpha), beta)
-        invariant = beta <= 1e-14 * size
-        if invariant or k + 1 == steps or (k + 1 >= 20 and (k + 1) % 5 == 0):
-            top = lapack.dsterf(alphas[: k + 1], betas[:k])[0][-1] if k else alpha
-            previous, theta = theta, float(top)
-            if invariant or theta - previous <= _LANCZOS_STALL * abs(theta):
-                break
-        basis[k + 1] = w / beta
-    return theta
-
-
 class _DenseLayer:
     """A layer given by an explicit weight matrix."""
 
@@ -301,7 +214,7 @@ class _DenseLayer:
         return v @ self.weights
 
     def log_norm(self) -> float:
-        return _log_spectral_norm(self.weights)
+        return log_spectral_norm(self.weights)
 
     def dense(self) -> np.ndarray:
         return self.weights

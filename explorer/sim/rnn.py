@@ -36,8 +36,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import linalg, special
+from scipy import special
 
+from explorer.sim._linalg import SVD_MAX_SIZE, TopSingularValueTracker, top_singular_value
 from explorer.sim._regime import Regime
 from explorer.sim._validate import choice, integer, real, real_array
 from explorer.sim.activations import ACTIVATIONS
@@ -140,10 +141,7 @@ _HOMOGENEOUS = frozenset({"identity", "relu", "leaky_relu"})  # σ(c x) = c σ(x
 _BOUNDED = frozenset({"tanh", "sigmoid"})
 _CERTIFY_TOLERANCE = 2.5e-7  # certified bound on the error of each ln-norm (contract: 1e-6)
 _DEFAULT_BLOCK = 8
-_WIDE_BLOCK = 64  # block width while the product is short (at most n/4)
-_EXACT_MAX_SIZE = 32  # below this a direct SVD per lag is cheaper than the iteration's bookkeeping
-_MAX_ITERATIONS = 8
-_PROBE_SEED = 20130213  # fixed seed of the start block: results are reproducible
+_EXACT_MAX_SIZE = SVD_MAX_SIZE  # up to this a direct SVD per lag is cheaper than the iteration's bookkeeping
 
 
 # ---------------------------------------------------------------------------
@@ -560,140 +558,6 @@ class JacobianProfile:
     max_error_bound: float
 
 
-def _excess_log(theta: float, residual: float, tail: float) -> float:
-    """Certified ``ln σ_upper - ln sqrt(theta)`` from the 2 x 2 block bound.
-
-    For symmetric PSD ``A = P P^T`` written in the basis ``[Q, Q_perp]``,
-    ``||A|| <= λ_max([[θ, r], [r, g]])`` with ``θ = ||Q^T A Q||``,
-    ``r >= ||(I - QQ^T) A Q||`` and ``g >= ||Q_perp^T A Q_perp||``.
-    """
-    if theta <= 0.0:
-        return math.inf
-    half = 0.5 * (theta - tail)
-    root = math.hypot(half, residual)
-    excess = residual * residual / (root + half) if half > 0.0 else root - half
-    return 0.5 * math.log1p(excess / theta)
-
-
-def _exact_top_singular_value(P: np.ndarray) -> float:
-    """``σ_max(P)`` by a dense direct method: the top eigenvalue of the Gram matrix ``P Pᵀ``.
-
-    LAPACK's ``syevx`` (bisection) restricted to the largest eigenvalue costs
-    about half a full SVD; squaring only hurts the *small* singular values, the
-    largest one keeps a relative error of order ``n ε``. (``syevr`` is not used:
-    its MRRR algorithm can fail on the tightly clustered spectrum of a nearly
-    orthogonal product.) Should LAPACK still refuse, the SVD is the last resort.
-    """
-    n = P.shape[0]
-    try:
-        top = linalg.eigvalsh(P @ P.T, subset_by_index=[n - 1, n - 1], driver="evx", check_finite=False)
-    except np.linalg.LinAlgError:
-        return float(linalg.svdvals(P, check_finite=False)[0])
-    return math.sqrt(max(float(top[0]), 0.0))
-
-
-class _TopSingularValue:
-    """Largest singular value of a slowly changing matrix, warm-started and certified.
-
-    Block power (subspace) iteration on the left singular subspace of ``P``
-    with Rayleigh-Ritz; each answer is certified by an a-posteriori bound or
-    recomputed exactly. See :func:`jacobian_profile`.
-    """
-
-    def __init__(self, n: int, block: int, tolerance: float, adaptive: bool):
-        self.n = n
-        self.p_small = block
-        # Short products have a flat spectrum: only a wide block captures enough of its
-        # mass to certify, so start wide and narrow once the leading values separate.
-        self.p_wide = max(block, min(_WIDE_BLOCK, n // 4)) if adaptive else block
-        self.p = self.p_wide
-        self.tol = tolerance
-        self.rng = np.random.default_rng(_PROBE_SEED)
-        self.Q = np.linalg.qr(self.rng.standard_normal((n, self.p)))[0]
-        self.n_iterations = 0
-        self.n_block = 0
-        self.n_frobenius = 0
-        self.n_exact = 0
-        self.max_error = 0.0
-
-    def __call__(
-        self, P: np.ndarray, fro2: float, B: np.ndarray | None = None, Y: np.ndarray | None = None
-    ) -> float:
-        """``σ_max(P)`` given ``fro2 = ||P||_F² > 0``; ``B = Pᵀ Q`` and ``Y = P B`` may come precomputed."""
-        Q = self.Q
-        previous = math.inf
-        theta0 = 0.0
-        residual_only = math.inf
-        for iteration in range(_MAX_ITERATIONS):
-            self.n_iterations += 1
-            if B is None or Y is None or iteration > 0:
-                B = P.T @ Q
-                Y = P @ B
-            theta, V = np.linalg.eigh(B.T @ B)
-            theta, V = theta[::-1], V[:, ::-1]
-            YV = Y @ V
-            QV = Q @ V
-            residual = float(np.linalg.norm(YV - QV * theta))
-            theta0 = float(theta[0])
-            tail = max(fro2 - float(theta.sum()), 0.0)
-            excess = _excess_log(theta0, residual, tail)
-            residual_only = _excess_log(theta0, residual, 0.0)
-            Q = np.linalg.qr(YV)[0]
-            if excess <= self.tol:
-                self.Q = Q
-                if self.p > self.p_small and fro2 - float(theta[: self.p_small].sum()) <= 0.25 * theta0:
-                    # QR kept the Ritz order, so the leading columns span the leading directions.
-                    self.Q = Q[:, : self.p_small]
-                    self.p = self.p_small
-                self.n_block += 1
-                self.max_error = max(self.max_error, excess)
-                return math.sqrt(theta0)
-            if iteration > 0 and excess > 0.5 * previous:
-                break  # the bound has stalled (flat spectrum): more iterations will not certify
-            previous = excess
-        self.Q = Q
-        if residual_only <= self.tol and self.p < self.n:
-            value = self._frobenius_certificate(P, fro2)
-            if value is not None:
-                return value
-        self.n_exact += 1
-        sigma = _exact_top_singular_value(P)
-        if self.p < self.p_wide:
-            # Widen again, adding directions from a randomised range finder (P times Gaussian).
-            extra = P @ self.rng.standard_normal((self.n, self.p_wide - self.p))
-            self.Q = np.linalg.qr(np.hstack([self.Q, extra]))[0]
-            self.p = self.p_wide
-        elif theta0 < 0.81 * sigma * sigma:
-            # The block missed the top direction: restart it from a randomised range finder.
-            self.Q = np.linalg.qr(P @ self.rng.standard_normal((self.n, self.p)))[0]
-        return sigma
-
-    def _frobenius_certificate(self, P: np.ndarray, fro2: float) -> float | None:
-        """Bound ``||Q_perp^T A Q_perp||`` by ``c + ||Q_perp^T (A - cI) Q_perp||_F`` (one matmul)."""
-        A = P @ P.T
-        Q = self.Q
-        Y = A @ Q
-        H = Q.T @ Y
-        theta, V = np.linalg.eigh(H)
-        theta, V = theta[::-1], V[:, ::-1]
-        residual = float(np.linalg.norm(Y @ V - (Q @ V) * theta))
-        theta0 = float(theta[0])
-        tail = max(fro2 - float(theta.sum()), 0.0)
-        c = tail / (self.n - self.p)
-        M = A.copy()
-        M[np.diag_indices_from(M)] -= c
-        MQ = Y - c * Q
-        HC = H - c * np.eye(self.p)
-        spread2 = float(np.vdot(M, M)) - 2.0 * float(np.vdot(MQ, MQ)) + float(np.vdot(HC, HC))
-        bound = min(tail, c + math.sqrt(max(spread2, 0.0)))
-        excess = _excess_log(theta0, residual, bound)
-        if excess <= self.tol:
-            self.n_frobenius += 1
-            self.max_error = max(self.max_error, excess)
-            return math.sqrt(theta0)
-        return None
-
-
 def jacobian_profile(
     trace: RNNTrace,
     t: int | None = None,
@@ -779,7 +643,7 @@ def jacobian_profile(
         method = "exact" if n <= _EXACT_MAX_SIZE else "certified"
     block = min(_DEFAULT_BLOCK, n) if block_size is None else integer("block_size", block_size, 1, n)
     out = np.zeros(t + 1)
-    estimator = _TopSingularValue(n, block, _CERTIFY_TOLERANCE, adaptive=block_size is None)
+    estimator = TopSingularValueTracker(n, block, _CERTIFY_TOLERANCE, adaptive=block_size is None)
     W = trace.W_rec
     pascanu = trace.form == "pascanu"
     log2_scale = 0
@@ -817,7 +681,7 @@ def jacobian_profile(
                     P_next = P @ M
             if method == "exact":
                 estimator.n_exact += 1
-                sigma = float(linalg.svdvals(P, check_finite=False)[0])
+                sigma = top_singular_value(P)
             else:
                 sigma = estimator(P, fro2, B, Y)
             if sigma == 0.0:
@@ -1850,7 +1714,7 @@ def jacobian_norm_grid(trace: RNNTrace, steps) -> JacobianGrid:
     log2_scale = np.zeros(G, dtype=np.int64)
     exact = n <= _EXACT_MAX_SIZE
     estimators = [
-        None if exact else _TopSingularValue(n, min(_DEFAULT_BLOCK, n), _CERTIFY_TOLERANCE, adaptive=False)
+        None if exact else TopSingularValueTracker(n, min(_DEFAULT_BLOCK, n), _CERTIFY_TOLERANCE, adaptive=False)
         for _ in range(G)
     ]
     W = trace.W_rec
@@ -1896,7 +1760,7 @@ def jacobian_norm_grid(trace: RNNTrace, steps) -> JacobianGrid:
                 if fro2 == 0.0:
                     out[G - 1 - r, col] = -math.inf
                     continue
-                sigma = float(linalg.svdvals(P, check_finite=False)[0]) if exact else estimators[r](P, fro2)
+                sigma = top_singular_value(P) if exact else estimators[r](P, fro2)
                 out[G - 1 - r, col] = math.log(sigma) + int(log2_scale[r]) * _LN2 if sigma > 0.0 else -math.inf
     return JacobianGrid(steps=_frozen(grid), log_norms=_frozen(out))
 

@@ -29,10 +29,10 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import linalg
 from scipy.linalg import blas
 from scipy.special import gammaln
 
+from explorer.sim._linalg import log_top_singular_values
 from explorer.sim._regime import Regime
 from explorer.sim._validate import integer, real, real_array, square_matrix
 from explorer.sim.power import MAX_POWER_STEPS
@@ -104,11 +104,8 @@ NORMAL_RTOL = 1e-10
 _EPS = float(np.finfo(float).eps)
 _FLOAT_TINY = float(np.finfo(float).tiny)  # smallest normal float64
 
-# A certified spectral norm may exceed the reported one by this relative
-# amount in ||.||^2, i.e. the reported log is within _NORM_RTOL / 2 of exact.
-_NORM_RTOL = 1e-12
 
-# Rank of the subspace used to certify ||P||_2 cheaply (see _log_spectral_norms).
+# Rank of the subspace used to certify ||P||_2 cheaply (see _linalg.log_top_singular_values).
 _SUBSPACE_RANK = 8
 
 # Budget for the block of powers awaiting their norms, in float64 entries.
@@ -183,55 +180,6 @@ def _flush_tiny(A: np.ndarray) -> np.ndarray:
 # ||W^t||_2 for t = 0..steps
 
 
-def _log_spectral_norms(S: np.ndarray, fro2: np.ndarray, basis: np.ndarray | None) -> np.ndarray:
-    """Return ``ln ||S_j||_2`` for a stack ``S`` of shape ``(b, n, n)`` with entries of order one.
-
-    ``basis`` is an ``n x k`` orthonormal guess of the dominant right singular
-    subspace (or ``None`` to go straight to the SVD). For each matrix the
-    Rayleigh-Ritz value ``a = lambda_max(Z^T Z)``, ``Z = S_j V``, is a lower
-    bound of ``||S_j||^2``. Splitting ``G = S_j^T S_j`` into the blocks
-    belonging to ``span(V)`` and its complement gives the upper bound
-    ``lambda_max([[a, r], [r, d]])`` with ``r = ||G V - V V^T G V||_F`` and
-    ``d = trace(G) - trace(V^T G V)`` (``G`` is positive semidefinite, so its
-    complement block has largest eigenvalue at most its trace). When the two
-    bounds agree to ``_NORM_RTOL`` the value is certified; every other matrix
-    gets the exact largest eigenvalue of ``S_j^T S_j``. Both routes are
-    accurate to rounding; the cheap one succeeds once a few modes dominate
-    ``W^t``, which is the common case.
-    """
-    b, n, _ = S.shape
-    top_only = [n - 1, n - 1]
-    result = np.full(b, -math.inf)
-    nonzero = fro2 > 0.0
-    todo = nonzero.copy()
-    if basis is not None:
-        # one small product per matrix: a single tall (b n) x n product is faster on one
-        # core but OpenBLAS threads it, which is far slower on a busy machine
-        Z = np.matmul(S, basis)
-        H = np.matmul(Z.transpose(0, 2, 1), Z)
-        a = np.linalg.eigvalsh(H)[:, -1]
-        R = np.matmul(S.transpose(0, 2, 1), Z) - basis @ H
-        r2 = np.einsum("bij,bij->b", R, R)
-        d = np.maximum(fro2 - np.trace(H, axis1=1, axis2=2), 0.0) + 4.0 * n * _EPS * fro2
-        upper = 0.5 * (a + d) + np.sqrt(0.25 * (a - d) ** 2 + r2)
-        certified = nonzero & (a > 0.0) & (upper <= a * (1.0 + _NORM_RTOL))
-        result[certified] = 0.5 * np.log(a[certified])
-        todo &= ~certified
-    if not np.any(todo):
-        return result
-    idx = np.flatnonzero(todo)
-    if n <= 32:  # small: one batched SVD call beats a Python loop
-        result[idx] = np.log(np.linalg.svd(S[idx], compute_uv=False)[:, 0])
-        return result
-    # lambda_max(S^T S) alone (LAPACK evr) is about twice as fast as an SVD, and as
-    # the top eigenvalue of a semidefinite matrix it is accurate to ~n eps relative.
-    grams = np.matmul(S[idx].transpose(0, 2, 1), S[idx])
-    for i, gram in zip(idx, grams, strict=True):
-        top = linalg.eigh(gram, eigvals_only=True, subset_by_index=top_only, driver="evr")
-        result[i] = 0.5 * math.log(float(top[0]))
-    return result
-
-
 def _refine_basis(P: np.ndarray, basis: np.ndarray, sweeps: int = 1) -> np.ndarray:
     """A few sweeps of subspace iteration on ``P^T P`` (warm-started)."""
     for _ in range(sweeps):
@@ -285,7 +233,7 @@ def matrix_power_log_norms(W: np.ndarray, steps: int) -> np.ndarray:
 
     The spectral norms are evaluated in blocks of up to 64 powers: a norm is
     accepted from a cheap subspace bound when that bound is certified, else
-    taken from an exact symmetric eigensolver (see ``_log_spectral_norms``),
+    taken from an exact symmetric eigensolver (see :func:`explorer.sim._linalg.log_top_singular_values`),
     so the result agrees with ``ln svdvals(P_t)[0]`` for the computed product
     to about ``1e-12`` relative. The computed product itself, like any
     computed ``W^t``, has a forward error of order
@@ -430,7 +378,7 @@ def _power_log_norms(pre: _Prescaled, steps: int) -> np.ndarray:
             fro2 = np.einsum("bij,bij->b", S, S)
             if basis is not None:
                 basis = _refine_basis(S[filled - 1], basis)
-            log_norms = _log_spectral_norms(S, fro2, basis)
+            log_norms = log_top_singular_values(S, fro2, basis)
             out[t0 + 1 : t0 + filled + 1] = (log2_stack[:filled] + _HEADROOM) * math.log(2.0) + log_norms
         if filled < b:
             out[t0 + filled + 1 :] = -math.inf
