@@ -32,6 +32,7 @@ per-step power-of-two scale once they pass ``2**256``; see :class:`RNNTrace`.
 
 from __future__ import annotations
 
+import enum
 import math
 from dataclasses import dataclass
 
@@ -70,6 +71,8 @@ __all__ = [
     "BoundSummary",
     "JacobianGrid",
     "JacobianProfile",
+    "MemoryEnd",
+    "MemoryHorizon",
     "RNNPreset",
     "RNNTrace",
     "SaturationProfile",
@@ -135,6 +138,7 @@ TARGET_KINDS: tuple[str, ...] = ("sigma_max", "spectral_radius")
 """What :func:`recurrent_matrix` scales to its target."""
 
 _LN2 = math.log(2.0)
+_LN10 = math.log(10.0)
 _STATE_EXPONENT_CAP = 256  # states are stored unscaled while max|x_t| < 2**256
 _CLIP_EXPONENT = 62  # every activation's derivative is constant (in floats) beyond 2**61
 _HOMOGENEOUS = frozenset({"identity", "relu", "leaky_relu"})  # σ(c x) = c σ(x) for c > 0
@@ -2044,8 +2048,74 @@ def bound_summary(trace: RNNTrace, log_norms, *, discard: float = 0.25) -> Bound
     )
 
 
-def memory_horizon(log_contributions, *, decades: float = 6.0) -> int:
-    """How many recent steps carry a temporal contribution worth counting.
+class MemoryEnd(enum.StrEnum):
+    """Where the temporal contributions that count sit in time (:attr:`MemoryHorizon.end`)."""
+
+    NEWEST = "newest"
+    """The newest term (step ``T``) counts: the gradient remembers the recent steps."""
+    OLDEST = "oldest"
+    """Every counted term lies in the older half (``last_k <= T / 2``): the newest ones are negligible."""
+    MIDDLE = "middle"
+    """Counted terms end after the middle but before step ``T``."""
+    NONE = "none"
+    """Every term is exactly zero."""
+
+
+@dataclass(frozen=True)
+class MemoryHorizon:
+    """Which temporal contributions are within ``10**-decades`` of the largest, stated as facts.
+
+    Steps are numbered ``k = 1..T`` as in :func:`temporal_contributions`
+    (``k = T`` is the newest term).
+
+    Attributes
+    ----------
+    count : int
+        Number of terms ``>= 10**-decades`` times the largest (0 if every term is zero).
+    steps : ndarray of int, shape (count,)
+        Their steps ``k``, ascending (read-only).
+    first_k, last_k : int or None
+        Oldest and newest counted step (None if ``count == 0``).
+    largest_k : int or None
+        Step of the largest term (the oldest one on ties).
+    contiguous : bool
+        The counted steps are exactly ``first_k..last_k``.
+    end : MemoryEnd
+        ``NEWEST`` if step ``T`` counts, ``OLDEST`` if ``last_k <= T / 2``,
+        ``MIDDLE`` otherwise, ``NONE`` if every term is zero.
+    log_ratio_newest : float
+        ``ln(||term_T|| / ||term_largest||)`` (``<= 0``; ``-inf`` if the newest
+        term is zero; NaN if every term is zero or ``T = 0``).
+    span : int
+        ``1 + T - first_k``: how many of the most recent steps one must keep to
+        include every counted term (what the old integer ``memory_horizon``
+        returned; it equals ``count`` only when the counted terms are the newest ones).
+    T : int
+        Number of terms.
+    decades : float
+        The cut.
+    """
+
+    count: int
+    steps: np.ndarray
+    first_k: int | None
+    last_k: int | None
+    largest_k: int | None
+    contiguous: bool
+    end: MemoryEnd
+    log_ratio_newest: float
+    span: int
+    T: int
+    decades: float
+
+    @property
+    def log10_ratio_newest(self) -> float:
+        """``log10`` of the newest term relative to the largest (``-21.2`` means ``10^-21``)."""
+        return self.log_ratio_newest / _LN10
+
+
+def memory_horizon(log_contributions, *, decades: float = 6.0) -> MemoryHorizon:
+    """Which temporal contributions count (within ``10**-decades`` of the largest), and where they sit.
 
     Parameters
     ----------
@@ -2056,26 +2126,72 @@ def memory_horizon(log_contributions, *, decades: float = 6.0) -> int:
 
     Returns
     -------
-    int
-        ``1 + max(T - k)`` over counted terms: the terms of steps older than
-        ``T - horizon`` are all smaller than the cut (0 if every term is zero).
+    MemoryHorizon
+        The count, the steps, the largest step, whether they are the newest
+        or the oldest, and the size of the newest term relative to the largest.
+
+    Raises
+    ------
+    ValueError
+        If an entry is NaN or ``+inf``, or ``decades`` is not in ``[0, 1e6]``.
 
     Notes
     -----
     With vanishing Jacobian products, old terms drop out of
     ``∂E_T/∂θ = Σ_k term_k`` and the gradient only "remembers" the last few
-    steps (Pascanu et al. 2013, §2.1; Bengio, Simard & Frasconi 1994).
+    steps (Pascanu et al. 2013 [1]_, §2.1; Bengio, Simard & Frasconi 1994 [2]_).
+    With exploding products it is the other way round: the *oldest* terms
+    dominate, and the newest can be many decades smaller than the largest, so
+    the counted terms are not "the newest ``count``" (``end`` says which).
+
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of
+       training recurrent neural networks. ICML.
+    .. [2] Bengio, Y., Simard, P. and Frasconi, P. (1994). Learning long-term
+       dependencies with gradient descent is difficult. IEEE Transactions on
+       Neural Networks 5(2), 157-166.
 
     Examples
     --------
-    >>> memory_horizon(np.log([1e-9, 1e-7, 1e-3, 1.0]))
-    2
+    >>> import numpy as np
+    >>> from explorer.sim import memory_horizon
+    >>> h = memory_horizon(np.log([1e-9, 1e-7, 1e-3, 1.0]))  # vanishing: the newest terms count
+    >>> h.count, h.steps.tolist(), h.largest_k, str(h.end)
+    (2, [3, 4], 4, 'newest')
+    >>> h = memory_horizon(np.log([1.0, 0.5, 1e-3, 1e-9, 1e-12, 1e-15]))  # exploding: the oldest count
+    >>> h.count, h.steps.tolist(), str(h.end), round(h.log10_ratio_newest, 6)
+    (3, [1, 2, 3], 'oldest', -15.0)
     """
     y = np.array(log_contributions, dtype=float).ravel()
     decades = real("decades", decades, 0.0, 1e6)
     if np.any(np.isnan(y)) or np.any(y == math.inf):
         raise ValueError("log_contributions must hold finite values or -inf")
-    if not y.size or not np.any(np.isfinite(y)):
-        return 0
-    keep = np.flatnonzero(y >= np.max(y) - decades * math.log(10.0))
-    return int(y.size - keep.min())
+    T = int(y.size)
+    if not T or not np.any(np.isfinite(y)):
+        empty = np.zeros(0, dtype=np.int64)
+        empty.flags.writeable = False
+        return MemoryHorizon(0, empty, None, None, None, True, MemoryEnd.NONE, math.nan, 0, T, decades)
+    top = int(np.argmax(y))
+    steps = np.flatnonzero(y >= y[top] - decades * _LN10) + 1
+    steps.flags.writeable = False
+    first, last = int(steps[0]), int(steps[-1])
+    if last == T:
+        end = MemoryEnd.NEWEST
+    elif 2 * last <= T:
+        end = MemoryEnd.OLDEST
+    else:
+        end = MemoryEnd.MIDDLE
+    return MemoryHorizon(
+        count=int(steps.size),
+        steps=steps,
+        first_k=first,
+        last_k=last,
+        largest_k=top + 1,
+        contiguous=bool(steps.size == last - first + 1),
+        end=end,
+        log_ratio_newest=float(y[-1] - y[top]),
+        span=1 + T - first,
+        T=T,
+        decades=decades,
+    )

@@ -18,6 +18,11 @@ from hypothesis import strategies as st
 from explorer import sim
 from explorer.sim import Regime, rnn
 
+try:
+    from explorer.lessons.jacobian.scenarios import SCENARIOS as JACOBIAN_SCENARIOS
+except ImportError:  # before the page moved to explorer/lessons
+    from explorer.scenarios.jacobian import SCENARIOS as JACOBIAN_SCENARIOS
+
 SMOOTH = ("tanh", "sigmoid", "gelu", "identity")
 FORMS = ("pascanu", "elman")
 
@@ -721,7 +726,44 @@ def test_bound_summary_reads_the_rate_before_a_late_exact_zero():
 
 
 def test_memory_horizon_counts_recent_terms_within_the_cut():
-    assert rnn.memory_horizon(np.log([1e-9, 1e-7, 1e-3, 1.0])) == 2
-    assert rnn.memory_horizon(np.log([1.0, 1e-7, 1e-3, 1.0]), decades=6) == 4
-    assert rnn.memory_horizon([-np.inf, -np.inf]) == 0
-    assert rnn.memory_horizon([]) == 0
+    h = rnn.memory_horizon(np.log([1e-9, 1e-7, 1e-3, 1.0]))
+    assert (h.count, h.steps.tolist(), h.first_k, h.last_k, h.largest_k) == (2, [3, 4], 3, 4, 4)
+    assert h.end is rnn.MemoryEnd.NEWEST and h.contiguous and h.span == 2 and h.log_ratio_newest == 0.0
+    gap = rnn.memory_horizon(np.log([1.0, 1e-7, 1e-3, 1.0]), decades=6)
+    assert gap.count == 3 and gap.steps.tolist() == [1, 3, 4] and not gap.contiguous and gap.span == 4
+    assert gap.largest_k == 1  # the oldest of two equal largest terms
+    for empty in ([-np.inf, -np.inf], []):
+        h = rnn.memory_horizon(empty)
+        assert h.count == 0 and h.end is rnn.MemoryEnd.NONE and h.largest_k is None and h.span == 0
+    with pytest.raises(ValueError, match="log_contributions"):
+        rnn.memory_horizon([0.0, np.nan])
+    with pytest.raises(ValueError, match="decades"):
+        rnn.memory_horizon([0.0], decades=-1)
+
+
+def _jacobian_scenario_trace(key):
+    """The Jacobian page's scenario ``key``, mapped to the call the page makes."""
+    v = next(s for s in JACOBIAN_SCENARIOS if s.key == key).values
+    return rnn.simulate_random_rnn(v["act"], v["n"], v["T"], kind=v["kind"], target=v["target"],
+                                   target_kind=v["tkind"], input_scale=v["inp"], bias=v["bias"],
+                                   seed=int(v["seed"]), form=v["form"])
+
+
+def test_memory_horizon_of_exploding_scenario_keeps_the_oldest_terms():
+    terms = rnn.temporal_contributions(_jacobian_scenario_trace("exploding"))
+    h = rnn.memory_horizon(terms)
+    assert h.count == 68 and h.steps.tolist() == list(range(2, 70)) and h.contiguous
+    assert h.largest_k == 3 and h.end is rnn.MemoryEnd.OLDEST
+    assert -22 < h.log10_ratio_newest < -21  # the newest term is ~1e-21 of the largest
+    assert h.span == 199  # the old integer result, which was not a count of newest terms
+    # independent reading of the same facts
+    cut = terms >= terms.max() - 6 * math.log(10)
+    assert int(cut.sum()) == h.count and int(np.argmax(terms)) + 1 == h.largest_k
+
+
+def test_memory_horizon_of_vanishing_scenario_keeps_the_newest_terms():
+    terms = rnn.temporal_contributions(_jacobian_scenario_trace("tanh_vanishing"))
+    h = rnn.memory_horizon(terms)
+    assert h.end is rnn.MemoryEnd.NEWEST and h.largest_k == h.T == 200
+    assert h.contiguous and h.count == h.span and h.steps.tolist() == list(range(201 - h.count, 201))
+    assert h.count < 20 and h.log_ratio_newest == 0.0
