@@ -69,7 +69,6 @@ from explorer.sim.activations import activation as _activation
 from explorer.sim.random_matrices import gaussian_matrix
 
 __all__ = [
-    "DEEP_PRESETS",
     "INIT_SCHEMES",
     "MAX_DEPTH",
     "MAX_SIGMA_B",
@@ -78,12 +77,10 @@ __all__ = [
     "MIN_SIGMA_W",
     "DeepGradients",
     "DeepNetwork",
-    "DeepPreset",
     "DeepSummary",
     "build_network",
     "deep_gradient_summary",
     "deep_network_gradients",
-    "deep_preset",
     "init_weight_std",
     "network_gradients",
 ]
@@ -769,121 +766,6 @@ def deep_network_gradients(
         fields, depth=depth, width=width, act=act, init=init,
         sigma_w=sigma_w, sigma_b=sigma_b, seed=seed,
     )
-
-
-# --------------------------------------------------------------------------- presets
-
-
-@dataclass(frozen=True)
-class DeepPreset:
-    """A named configuration for the deep-network page.
-
-    Attributes
-    ----------
-    name, label : str
-        Key in :data:`DEEP_PRESETS` and a short title.
-    teaching_point : str
-        What the configuration shows, in one or two sentences.
-    activation, init : str
-    depth, width, seed : int
-    sigma_w, sigma_b : float
-    """
-
-    name: str
-    label: str
-    teaching_point: str
-    activation: str
-    depth: int
-    width: int
-    init: str
-    sigma_w: float
-    sigma_b: float = 0.0
-    seed: int = 0
-
-    def gradients(self) -> DeepGradients:
-        """Run :func:`deep_network_gradients` with this preset's settings."""
-        return deep_network_gradients(
-            self.depth, self.width, self.activation,
-            sigma_w=self.sigma_w, sigma_b=self.sigma_b, init=self.init, seed=self.seed,
-        )
-
-
-_PRESETS: dict[str, DeepPreset] = {
-    p.name: p
-    for p in (
-        DeepPreset(
-            "sigmoid_vanishing", "Sigmoid, Gaussian weights",
-            "The sigmoid's slope never exceeds 1/4, so a layer can multiply the gradient by at most "
-            "||w||_2 / 4. With ||w||_2 near 2 the bound halves at every layer, and the measured "
-            "gradient falls faster still.",
-            "sigmoid", 30, 128, "gaussian", 1.0,
-        ),
-        DeepPreset(
-            "relu_gaussian", "ReLU, Gaussian weights",
-            "ReLU passes the gradient through only about half of its units, so with variance "
-            "1/width the gradient norm shrinks by roughly 1/sqrt(2) per layer.",
-            "relu", 30, 128, "gaussian", 1.0,
-        ),
-        DeepPreset(
-            "relu_he", "ReLU, He initialisation",
-            "Doubling the weight variance (He et al. 2015) makes up for the half of the units that "
-            "ReLU switches off, so on average the gradient keeps its size from layer to layer.",
-            "relu", 30, 128, "he", 1.0,
-        ),
-        DeepPreset(
-            "tanh_xavier", "Tanh, Xavier initialisation",
-            "Tanh has slope 1 at the origin and Xavier scaling (Glorot & Bengio 2010) keeps the "
-            "pre-activations moderate, so the gradient shrinks only slowly with depth. The worst-case "
-            "bound grows by about ||w||_2 = 2 per layer and says nothing useful here.",
-            "tanh", 30, 128, "xavier", 1.0,
-        ),
-        DeepPreset(
-            "tanh_exploding", "Tanh, large Gaussian weights",
-            "With sigma_w = 3 the pre-activations are large and many tanh units saturate, yet the "
-            "remaining slopes times the big weights still amplify the gradient on its way back: "
-            "it grows towards the input even though tanh is bounded.",
-            "tanh", 30, 128, "gaussian", 3.0,
-        ),
-        DeepPreset(
-            "linear_orthogonal", "Linear, orthogonal weights",
-            "Orthogonal weights keep every singular value at one, so a linear network passes the "
-            "gradient back unchanged in norm and the bound is attained exactly (Saxe, McClelland & "
-            "Ganguli 2014).",
-            "identity", 30, 128, "orthogonal", 1.0,
-        ),
-        DeepPreset(
-            "tanh_orthogonal", "Tanh, orthogonal weights",
-            "Orthogonal weights have ||w||_2 = 1 exactly, so the bound stays flat at ||a^L - y|| and "
-            "only the tanh slopes (at most 1) can shrink the gradient. The gradient decays much as "
-            "with Xavier weights, but now the bound is close to it instead of orders of magnitude "
-            "above (Saxe et al. 2014; Pennington, Schoenholz & Ganguli 2017).",
-            "tanh", 30, 128, "orthogonal", 1.0,
-        ),
-    )
-}
-
-DEEP_PRESETS: tuple[str, ...] = tuple(_PRESETS)
-"""Names accepted by :func:`deep_preset`, in display order."""
-
-
-def deep_preset(name: str) -> DeepPreset:
-    """Return the :class:`DeepPreset` called ``name``.
-
-    Raises
-    ------
-    ValueError
-        If ``name`` is not in :data:`DEEP_PRESETS` (the message lists them).
-
-    Examples
-    --------
-    >>> p = deep_preset("relu_he")
-    >>> (p.activation, p.init)
-    ('relu', 'he')
-    """
-    try:
-        return _PRESETS[name]
-    except (KeyError, TypeError):
-        raise ValueError(f"name must be one of {', '.join(DEEP_PRESETS)}; got {name!r}") from None
 
 
 # --------------------------------------------------------------------------- summary

@@ -66,14 +66,12 @@ __all__ = [
     "MAX_SWEEP_SCALES",
     "MAX_SWEEP_WORK",
     "RNN_FORMS",
-    "RNN_PRESETS",
     "TARGET_KINDS",
     "BoundSummary",
     "JacobianGrid",
     "JacobianProfile",
     "MemoryEnd",
     "MemoryHorizon",
-    "RNNPreset",
     "RNNTrace",
     "SaturationProfile",
     "SweepResult",
@@ -92,7 +90,6 @@ __all__ = [
     "pascanu_log_bound",
     "profile_growth_rate",
     "recurrent_matrix",
-    "rnn_preset",
     "saturation_profile",
     "simulate_random_rnn",
     "simulate_rnn",
@@ -1119,7 +1116,7 @@ def saturation_profile(trace: RNNTrace, threshold: float | None = None) -> Satur
 
 
 # ---------------------------------------------------------------------------
-# Building networks: matrices, inputs, presets
+# Building networks: matrices and inputs
 # ---------------------------------------------------------------------------
 
 
@@ -1287,170 +1284,6 @@ def simulate_random_rnn(
     inputs = make_rnn_inputs(T, W.shape[0], input_scale, seed)
     n = W.shape[0]
     return simulate_rnn(W, np.eye(n), np.full(n, bias), inputs, np.zeros(n), activation, form)
-
-
-@dataclass(frozen=True)
-class RNNPreset:
-    """A named configuration of the RNN page, with what it is meant to show.
-
-    Attributes
-    ----------
-    name : str
-        Key in :data:`RNN_PRESETS`.
-    label : str
-        Short title for a selector.
-    teaching_point : str
-        One or two sentences: what to look at and why it happens.
-    activation, n, T, kind, target, target_kind, input_scale, bias, seed, form
-        Arguments of :func:`simulate_random_rnn`.
-    """
-
-    name: str
-    label: str
-    teaching_point: str
-    activation: str
-    n: int
-    T: int
-    kind: str
-    target: float
-    target_kind: str
-    input_scale: float
-    bias: float
-    seed: int
-    form: str = "pascanu"
-
-    def simulate(self) -> RNNTrace:
-        """Run :func:`simulate_random_rnn` with these controls."""
-        return simulate_random_rnn(
-            self.activation,
-            self.n,
-            self.T,
-            kind=self.kind,
-            target=self.target,
-            target_kind=self.target_kind,
-            input_scale=self.input_scale,
-            bias=self.bias,
-            seed=self.seed,
-            form=self.form,
-        )
-
-
-_PRESETS: dict[str, RNNPreset] = {
-    p.name: p
-    for p in (
-        RNNPreset(
-            name="tanh_vanishing",
-            label="Tanh, σ_max = 0.9: vanishing guaranteed",
-            teaching_point=(
-                "Every one-step Jacobian has norm at most η = 0.9 × γ = 0.9, so a factor spanning k steps "
-                "is at most 0.9^k. The measured curve falls much faster than that: the bound is a worst "
-                "case over all directions and all states, and a random W contracts most directions harder."
-            ),
-            activation="tanh", n=64, T=200, kind="gaussian", target=0.9, target_kind="sigma_max",
-            input_scale=1.0, bias=0.0, seed=0,
-        ),
-        RNNPreset(
-            name="tanh_edge",
-            label="Tanh, σ_max = 1.2: the bound is silent",
-            teaching_point=(
-                "Now η = 1.2 > 1, so the sufficient condition no longer applies and the bound line climbs. "
-                "The measured norms still shrink: the inputs push units away from 0 where σ' < 1, and the "
-                "spectral radius of this W is well below 1. Failing the condition does not mean exploding."
-            ),
-            activation="tanh", n=64, T=200, kind="gaussian", target=1.2, target_kind="sigma_max",
-            input_scale=1.0, bias=0.0, seed=0,
-        ),
-        RNNPreset(
-            name="sigmoid_sigma3",
-            label="Sigmoid, σ_max = 3: still guaranteed to vanish",
-            teaching_point=(
-                "A matrix with σ_max = 3 (its spectral radius is even above 1) looks expanding, but the "
-                "sigmoid's slope never exceeds γ = 1/4, so η = 0.75 < 1 and every long-range factor must "
-                "shrink. The threshold for σ_max is 1/γ = 4, not 1."
-            ),
-            activation="sigmoid", n=64, T=200, kind="gaussian", target=3.0, target_kind="sigma_max",
-            input_scale=1.0, bias=0.0, seed=0,
-        ),
-        RNNPreset(
-            name="linear_orthogonal",
-            label="Linear, orthogonal W: norms stay exactly 1",
-            teaching_point=(
-                "With the identity activation every one-step Jacobian is W itself. An orthogonal W keeps "
-                "lengths, so every product is orthogonal too: all its singular values are 1 and nothing "
-                "vanishes or explodes, at any lag and whatever the inputs."
-            ),
-            activation="identity", n=64, T=200, kind="orthogonal", target=1.0, target_kind="sigma_max",
-            input_scale=1.0, bias=0.0, seed=0,
-        ),
-        RNNPreset(
-            name="exploding",
-            label="Tanh, σ_max = 6: exploding",
-            teaching_point=(
-                "With σ_max = 6 the network drives itself deep into saturation (σ' averages well below 1), "
-                "yet W stretches more than σ' shrinks and the products grow exponentially with the lag, "
-                "though far more slowly than the bound 6^k. σ_max > 1/γ is necessary for this; it is not "
-                "sufficient, as the σ_max = 1.2 preset shows."
-            ),
-            activation="tanh", n=64, T=200, kind="gaussian", target=6.0, target_kind="sigma_max",
-            input_scale=0.1, bias=0.0, seed=0,
-        ),
-        RNNPreset(
-            name="nilpotent",
-            label="Nilpotent W (ρ = 0) that still explodes",
-            teaching_point=(
-                "Every eigenvalue of this chain matrix is 0, yet σ_max = 2. At the fixed point x = 0 of a "
-                "tanh network σ' = 1, so the product over k steps is W^k, of norm exactly 2^k: it explodes "
-                "for n - 1 = 19 steps, as the largest singular value says. From k = n on, W^k = 0 and the "
-                "product is exactly zero (no point is drawn): that is all a zero spectral radius promises."
-            ),
-            activation="tanh", n=20, T=40, kind="nilpotent", target=2.0, target_kind="sigma_max",
-            input_scale=0.0, bias=0.0, seed=0,
-        ),
-        RNNPreset(
-            name="spectral_radius_target",
-            label="Spectral radius 0.95 instead of σ_max",
-            teaching_point=(
-                "Scaling a random W to spectral radius 0.95 leaves its σ_max near 1.9, so η > 1 and the "
-                "guarantee is gone. With tiny inputs the network stays in its linear regime: the products "
-                "first grow for a few lags (non-normal transient), then decay at the rate 0.95 per step "
-                "that the eigenvalues dictate in the long run."
-            ),
-            activation="tanh", n=64, T=200, kind="gaussian", target=0.95, target_kind="spectral_radius",
-            input_scale=0.01, bias=0.0, seed=0,
-        ),
-    )
-}
-
-RNN_PRESETS: tuple[str, ...] = tuple(_PRESETS)
-"""Names accepted by :func:`rnn_preset`, in display order."""
-
-
-def rnn_preset(name: str) -> RNNPreset:
-    """Return the preset called ``name``.
-
-    Parameters
-    ----------
-    name : str
-        One of :data:`RNN_PRESETS`.
-
-    Returns
-    -------
-    RNNPreset
-
-    Raises
-    ------
-    ValueError
-        If the name is unknown (the message lists the valid names).
-
-    Examples
-    --------
-    >>> p = rnn_preset("sigmoid_sigma3")
-    >>> p.activation, p.target
-    ('sigmoid', 3.0)
-    """
-    if name not in _PRESETS:
-        raise ValueError(f"unknown preset {name!r}; expected one of {', '.join(RNN_PRESETS)}")
-    return _PRESETS[name]
 
 
 # ---------------------------------------------------------------------------

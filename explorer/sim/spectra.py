@@ -48,13 +48,11 @@ __all__ = [
     "MAX_SPECTRUM_SIZE",
     "MODAL_COND_LIMIT",
     "NORMAL_RTOL",
-    "SPECTRUM_PRESETS",
     "FloatLimits",
     "HalfLives",
     "ModeContributions",
     "RandomSpectrum",
     "SpectrumGrowth",
-    "SpectrumPreset",
     "float_limit_steps",
     "gradient_log_norms",
     "growth_regime",
@@ -69,7 +67,6 @@ __all__ = [
     "random_gaussian_spectrum",
     "spectrum_from_modes",
     "spectrum_growth",
-    "spectrum_preset",
     "unit_vector",
 ]
 
@@ -1194,7 +1191,7 @@ def random_gaussian_spectrum(n: int, gain: float, seed: int, steps: int) -> Rand
 
 
 # ----------------------------------------------------------------------------
-# spectra from a few modes, and the presets of the page
+# spectra from a few modes
 
 _MODE_KINDS = ("real", "pair")
 
@@ -1269,188 +1266,6 @@ def spectrum_from_modes(modes) -> np.ndarray:
             lam = cmath.rect(magnitude, abs(turns))
             out.extend([lam, lam.conjugate()])
     return np.array(out, dtype=complex)
-
-
-@dataclass(frozen=True)
-class SpectrumPreset:
-    """A ready-made example for the eigenvalue page.
-
-    Attributes
-    ----------
-    name : str
-        Key in :data:`SPECTRUM_PRESETS`.
-    label : str
-        Short title for a selector.
-    teaching_point : str
-        One sentence: what to notice.
-    kind : str
-        ``"modes"`` (``modes`` + ``nonnormality`` via :func:`matrix_from_eigenvalues`),
-        ``"jordan"`` (:func:`jordan_block`) or ``"random"`` (:func:`gaussian_matrix`).
-    modes : tuple of (float, float, str)
-        For ``kind = "modes"``: input of :func:`spectrum_from_modes`.
-    nonnormality : float
-        For ``kind = "modes"``.
-    jordan_eigenvalue, jordan_size : float, int
-        For ``kind = "jordan"``.
-    n, gain : int, float
-        For ``kind = "random"``.
-    seed : int
-        Seed of the orthogonal frame or the random matrix.
-    steps : int
-        A horizon that shows the point well.
-    """
-
-    name: str
-    label: str
-    teaching_point: str
-    kind: str
-    modes: tuple[tuple[float, float, str], ...] = ()
-    nonnormality: float = 0.0
-    jordan_eigenvalue: float = 0.0
-    jordan_size: int = 0
-    n: int = 0
-    gain: float = 0.0
-    seed: int = 0
-    steps: int = 60
-
-    def matrix(self) -> np.ndarray:
-        """Build the preset's matrix ``W``.
-
-        Examples
-        --------
-        >>> spectrum_preset("jordan_critical").matrix().shape
-        (4, 4)
-        """
-        if self.kind == "modes":
-            lam = spectrum_from_modes(self.modes)
-            return matrix_from_eigenvalues(lam, nonnormality=self.nonnormality, seed=self.seed)
-        if self.kind == "jordan":
-            return jordan_block(self.jordan_eigenvalue, self.jordan_size)
-        return gaussian_matrix(self.n, self.gain, self.seed)
-
-
-_PRESETS: dict[str, SpectrumPreset] = {
-    p.name: p
-    for p in (
-        SpectrumPreset(
-            name="all_inside",
-            label="All eigenvalues inside the unit circle",
-            teaching_point=(
-                "Every mode shrinks by its own |lambda| each step, so the whole signal dies out at the "
-                "pace of the slowest mode."
-            ),
-            kind="modes",
-            modes=((0.9, 0.0, "real"), (0.8, 0.9, "pair"), (0.5, math.pi, "real")),
-        ),
-        SpectrumPreset(
-            name="one_outside",
-            label="One mode just outside (|lambda| = 1.05)",
-            teaching_point=(
-                "A single eigenvalue of 1.05 is enough: after a few dozen steps that mode is all that is "
-                "left and it doubles about every 14 steps."
-            ),
-            kind="modes",
-            modes=((1.05, 0.0, "real"), (0.9, 0.9, "pair"), (0.6, math.pi, "real")),
-            steps=150,
-        ),
-        SpectrumPreset(
-            name="critical_rotation",
-            label="Critical rotation (|lambda| = 1)",
-            teaching_point=(
-                "A conjugate pair on the unit circle only turns the signal, so in a normal matrix its "
-                "size stays put while the modes inside the circle fade away."
-            ),
-            kind="modes",
-            modes=((1.0, math.pi / 6, "pair"), (0.7, 0.0, "real")),
-            steps=100,
-        ),
-        SpectrumPreset(
-            name="nonnormal_transient",
-            label="Non-normal: growth before decay",
-            teaching_point=(
-                "All eigenvalues are inside the circle, yet nearly parallel eigenvectors let the norm "
-                "climb far above 1 before the eigenvalues finally win."
-            ),
-            kind="modes",
-            modes=((0.97, 0.0, "real"), (0.9, 0.0, "real"), (0.8, 0.0, "real"), (0.7, 0.0, "real")),
-            nonnormality=0.99,
-            steps=300,
-        ),
-        SpectrumPreset(
-            name="jordan_critical",
-            label="Jordan block at lambda = 1",
-            teaching_point=(
-                "Every eigenvalue equals 1, but a 4 x 4 Jordan block makes the norm grow like t^3 / 6: "
-                "polynomial growth that no eigenvalue reveals."
-            ),
-            kind="jordan",
-            jordan_eigenvalue=1.0,
-            jordan_size=4,
-            steps=200,
-        ),
-        SpectrumPreset(
-            name="random_0.9",
-            label="Random Gaussian, gain 0.9",
-            teaching_point=(
-                "The eigenvalues of a random matrix fill a disc of radius equal to the gain, so with "
-                "gain 0.9 a signal shrinks by roughly 10% per step."
-            ),
-            kind="random",
-            n=200,
-            gain=0.9,
-            seed=4,
-            steps=100,
-        ),
-        SpectrumPreset(
-            name="random_1.0",
-            label="Random Gaussian, gain 1.0",
-            teaching_point=(
-                "At gain 1 the disc of eigenvalues just touches the unit circle: the signal neither "
-                "explodes nor vanishes at an exponential rate."
-            ),
-            kind="random",
-            n=200,
-            gain=1.0,
-            seed=4,
-            steps=100,
-        ),
-        SpectrumPreset(
-            name="random_1.1",
-            label="Random Gaussian, gain 1.1",
-            teaching_point=(
-                "With gain 1.1 some eigenvalues lie outside the unit circle and the signal grows by "
-                "roughly 10% per step."
-            ),
-            kind="random",
-            n=200,
-            gain=1.1,
-            seed=4,
-            steps=100,
-        ),
-    )
-}
-
-SPECTRUM_PRESETS: tuple[str, ...] = tuple(_PRESETS)
-"""Names accepted by :func:`spectrum_preset`, in display order."""
-
-
-def spectrum_preset(name: str) -> SpectrumPreset:
-    """Return the preset called ``name`` (one of :data:`SPECTRUM_PRESETS`).
-
-    Raises
-    ------
-    ValueError
-        If ``name`` is not a preset name.
-
-    Examples
-    --------
-    >>> p = spectrum_preset("one_outside")
-    >>> p.kind, round(float(np.max(np.abs(spectrum_from_modes(p.modes)))), 2)
-    ('modes', 1.05)
-    """
-    if not isinstance(name, str) or name not in _PRESETS:
-        raise ValueError(f"name must be one of {SPECTRUM_PRESETS}, got {name!r}")
-    return _PRESETS[name]
 
 
 # ----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from scipy import special, stats
 
 from explorer import sim
 from explorer.sim import deep
+from tests.sim.scenario_runs import JACOBIAN_SCENARIOS, deep_gradients, scenario_values
 
 SMOOTH = ("sigmoid", "tanh", "gelu", "identity")
 KINKED = ("relu", "leaky_relu")
@@ -370,18 +371,33 @@ def test_build_network_refuses_to_materialise_huge_networks():
         sim.build_network(sim.MAX_DEPTH, sim.MAX_WIDTH, sigma_w=1.0)
 
 
-# --------------------------------------------------------------------------- presets
+# --------------------------------------------------------------------------- teaching examples
+
+# The page's deep scenarios, plus networks the page reaches with its controls, as
+# (depth, width, activation, sigma_w, init). The scenarios are read from the page.
+DEEP_SCENARIOS = [s.key for s in JACOBIAN_SCENARIOS if s.values["view"] == "deep"]
+EXTRA_NETWORKS = {
+    "relu_gaussian": (30, 128, "relu", 1.0, "gaussian"),
+    "tanh_xavier": (30, 128, "tanh", 1.0, "xavier"),
+    "tanh_exploding": (30, 128, "tanh", 3.0, "gaussian"),
+    "linear_orthogonal": (30, 128, "identity", 1.0, "orthogonal"),
+}
 
 
-def test_presets_are_valid_and_unknown_names_are_rejected():
-    assert isinstance(sim.DEEP_PRESETS, tuple) and len(sim.DEEP_PRESETS) >= 6
-    for name in sim.DEEP_PRESETS:
-        p = sim.deep_preset(name)
-        assert p.name == name and p.label and len(p.teaching_point) > 40
-        assert p.activation in sim.ACTIVATIONS and p.init in sim.INIT_SCHEMES
-        assert 1 <= p.depth <= sim.MAX_DEPTH and 1 <= p.width <= sim.MAX_WIDTH
-    with pytest.raises(ValueError, match="name"):
-        sim.deep_preset("nope")
+def _network(name, seed=0):
+    if name in EXTRA_NETWORKS:
+        depth, width, act, sigma_w, init = EXTRA_NETWORKS[name]
+        return sim.deep_network_gradients(depth, width, act, sigma_w=sigma_w, init=init, seed=seed)
+    return deep_gradients(name, seed=seed)
+
+
+def test_deep_scenarios_are_valid_networks():
+    assert set(DEEP_SCENARIOS) >= {"deep_sigmoid", "deep_relu_he", "deep_tanh_orthogonal"}
+    for key in DEEP_SCENARIOS:
+        v = scenario_values(JACOBIAN_SCENARIOS, key)
+        assert v["d_act"] in sim.ACTIVATIONS and v["d_init"] in sim.INIT_SCHEMES
+        assert 1 <= v["d_depth"] <= sim.MAX_DEPTH and 1 <= v["d_width"] <= sim.MAX_WIDTH
+        assert deep_gradients(key).depth == v["d_depth"]
 
 
 def _log_rate_towards_input(g) -> float:
@@ -389,20 +405,17 @@ def _log_rate_towards_input(g) -> float:
     return float(g.log_delta_norms[0] - g.log_delta_norms[-1]) / (g.depth - 1)
 
 
-def test_presets_show_what_their_teaching_points_claim():
-    seed = 1  # not the presets' own seed, so the claims are not tuned to one draw
+def test_teaching_examples_show_what_their_notes_claim():
+    seed = 1  # not the scenarios' own seed, so the claims are not tuned to one draw
 
     def run(name):
-        p = sim.deep_preset(name)
-        return sim.deep_network_gradients(
-            p.depth, p.width, p.activation, sigma_w=p.sigma_w, sigma_b=p.sigma_b, init=p.init, seed=seed
-        )
+        return _network(name, seed)
 
-    sigmoid = run("sigmoid_vanishing")
+    sigmoid = run("deep_sigmoid")
     assert np.all(np.diff(sigmoid.log_bound) > -math.log(0.55))  # bound at least halves per layer
     assert _log_rate_towards_input(sigmoid) < math.log(0.3)
     assert _log_rate_towards_input(run("relu_gaussian")) == pytest.approx(-0.5 * math.log(2), abs=0.08)
-    assert abs(_log_rate_towards_input(run("relu_he"))) < 0.08
+    assert abs(_log_rate_towards_input(run("deep_relu_he"))) < 0.08
     tanh_xavier = run("tanh_xavier")
     assert math.log(0.85) < _log_rate_towards_input(tanh_xavier) < 0
     assert tanh_xavier.log_bound[0] - tanh_xavier.log_delta_norms[0] > 20 * math.log(2)
@@ -411,7 +424,7 @@ def test_presets_show_what_their_teaching_points_claim():
     assert np.mean(exploding.mean_abs_dsigma) < 0.5
     linear = run("linear_orthogonal")
     np.testing.assert_allclose(linear.log_delta_norms, linear.log_bound, atol=1e-9)
-    tanh_orth = run("tanh_orthogonal")
+    tanh_orth = run("deep_tanh_orthogonal")
     np.testing.assert_allclose(tanh_orth.log_bound, tanh_orth.log_output_error, atol=1e-12)
     assert tanh_orth.log_bound[0] - tanh_orth.log_delta_norms[0] < 0.25 * (
         tanh_xavier.log_bound[0] - tanh_xavier.log_delta_norms[0]
@@ -421,13 +434,13 @@ def test_presets_show_what_their_teaching_points_claim():
 # --------------------------------------------------------------------------- summary
 
 
-def test_summary_reads_each_preset_right():
+def test_summary_reads_each_teaching_example_right():
     V, E, N = sim.Regime.VANISHES, sim.Regime.EXPLODES, sim.Regime.NEUTRAL
-    expected = {"sigmoid_vanishing": (V, True), "relu_gaussian": (V, False), "relu_he": (N, False),
+    expected = {"deep_sigmoid": (V, True), "relu_gaussian": (V, False), "deep_relu_he": (N, False),
                 "tanh_xavier": (V, False), "tanh_exploding": (E, False), "linear_orthogonal": (N, False),
-                "tanh_orthogonal": (V, False)}
+                "deep_tanh_orthogonal": (V, False)}
     for name, (regime, guaranteed) in expected.items():
-        g = sim.deep_preset(name).gradients()
+        g = _network(name)
         s = sim.deep_gradient_summary(g)
         assert s.regime is regime and s.guaranteed is guaranteed, name
         assert s.max_excess <= 1e-9, name

@@ -17,11 +17,7 @@ from hypothesis import strategies as st
 
 from explorer import sim
 from explorer.sim import Regime, rnn
-
-try:
-    from explorer.lessons.jacobian.scenarios import SCENARIOS as JACOBIAN_SCENARIOS
-except ImportError:  # before the page moved to explorer/lessons
-    from explorer.scenarios.jacobian import SCENARIOS as JACOBIAN_SCENARIOS
+from tests.sim.scenario_runs import JACOBIAN_SCENARIOS, rnn_trace, scenario_values
 
 SMOOTH = ("tanh", "sigmoid", "gelu", "identity")
 FORMS = ("pascanu", "elman")
@@ -378,9 +374,9 @@ def test_linear_orthogonal_keeps_every_log_norm_at_zero(n, form):
     assert np.max(np.abs(rnn.backprop_log_norms(tr))) <= 1e-9
 
 
-def test_nilpotent_preset_explodes_although_every_eigenvalue_is_zero():
-    preset = rnn.rnn_preset("nilpotent")
-    tr = preset.simulate()
+def test_nilpotent_scenario_explodes_although_every_eigenvalue_is_zero():
+    target = scenario_values(JACOBIAN_SCENARIOS, "nilpotent")["target"]
+    tr = rnn_trace("nilpotent")
     assert sim.spectral_radius(tr.W_rec) == 0.0
     assert np.all(np.linalg.eigvals(tr.W_rec) == 0)
     values = rnn.jacobian_log_norms(tr)
@@ -390,7 +386,7 @@ def test_nilpotent_preset_explodes_although_every_eigenvalue_is_zero():
     lags = T - np.arange(T + 1)
     # At the fixed point x = 0 the product over k steps is W^k: norm sigma_max^k for k < n, zero from n on.
     short = lags < n
-    np.testing.assert_allclose(values[short], lags[short] * math.log(preset.target), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(values[short], lags[short] * math.log(target), rtol=1e-12, atol=1e-12)
     assert np.all(values[~short] == -np.inf)
     assert np.linalg.norm(np.linalg.matrix_power(tr.W_rec, n - 1), 2) > 1e3
 
@@ -448,7 +444,7 @@ def test_rescaled_states_agree_with_the_plain_recursion_while_it_fits(name):
 
 
 # ---------------------------------------------------------------------------
-# Matrices, inputs, sweep, saturation, presets
+# Matrices, inputs, sweep, saturation, scenarios
 # ---------------------------------------------------------------------------
 
 
@@ -546,33 +542,32 @@ def test_saturation_profile_counts_flat_derivatives():
     np.testing.assert_allclose(sp.mean_per_step, [1.0, 1.0, 1 / 3])
 
 
-def test_presets_are_complete_and_simulate():
-    assert isinstance(rnn.RNN_PRESETS, tuple) and len(rnn.RNN_PRESETS) >= 7
-    for name in rnn.RNN_PRESETS:
-        p = rnn.rnn_preset(name)
-        assert p.name == name and p.label and len(p.teaching_point) > 40
-        assert p.activation in sim.ACTIVATIONS and p.form in FORMS
-        tr = p.simulate()
-        assert tr.n == p.n and tr.T == p.T
-    with pytest.raises(ValueError, match="tanh_vanishing"):
-        rnn.rnn_preset("nope")
+RNN_SCENARIOS = [s.key for s in JACOBIAN_SCENARIOS if s.values["view"] == "rnn"]
 
 
-def test_presets_show_what_their_teaching_points_claim():
-    def last(name):
-        return rnn.jacobian_log_norms(rnn.rnn_preset(name).simulate())
+def test_recurrent_scenarios_simulate_with_their_sizes():
+    assert len(RNN_SCENARIOS) >= 7
+    for key in RNN_SCENARIOS:
+        v = scenario_values(JACOBIAN_SCENARIOS, key)
+        assert v["act"] in sim.ACTIVATIONS and v["form"] in FORMS
+        tr = rnn_trace(key)
+        assert (tr.n, tr.T, tr.activation) == (v["n"], v["T"], v["act"])
 
-    def eta(name):
-        p = rnn.rnn_preset(name)
-        return rnn.pascanu_eta(p.simulate().W_rec, p.activation)
+
+def test_recurrent_scenarios_show_what_their_notes_claim():
+    def last(key):
+        return rnn.jacobian_log_norms(rnn_trace(key))
+
+    def eta(key):
+        return rnn.pascanu_eta(rnn_trace(key).W_rec, scenario_values(JACOBIAN_SCENARIOS, key)["act"])
 
     assert eta("tanh_vanishing") == pytest.approx(0.9) and last("tanh_vanishing")[0] < 0
     assert eta("tanh_edge") > 1 and last("tanh_edge")[0] < -10  # bound silent, still vanishing
-    sig = rnn.rnn_preset("sigmoid_sigma3")
-    assert sig.target == 3.0 and eta("sigmoid_sigma3") == pytest.approx(0.75)
+    assert scenario_values(JACOBIAN_SCENARIOS, "sigmoid_sigma3")["target"] == 3.0
+    assert eta("sigmoid_sigma3") == pytest.approx(0.75)
     assert np.max(np.abs(last("linear_orthogonal"))) < 1e-9
     assert last("exploding")[0] > math.log(1e3)
-    radius = rnn.rnn_preset("spectral_radius_target").simulate()
+    radius = rnn_trace("spectral_radius_target")
     assert sim.spectral_radius(radius.W_rec) == pytest.approx(0.95) and np.linalg.norm(radius.W_rec, 2) > 1.5
     values = rnn.jacobian_log_norms(radius)
     assert np.max(values[:-1]) > 0 > values[0]  # transient growth, then decay
@@ -624,7 +619,7 @@ def test_norm_grid_matches_one_profile_per_row(name, n, T, form, kind):
 
 
 def test_norm_grid_of_nilpotent_chain_is_exact_powers_then_zero():
-    tr = rnn.rnn_preset("nilpotent").simulate()  # n = 20, T = 40, x stays at the fixed point 0
+    tr = rnn_trace("nilpotent")  # n = 20, T = 40, x stays at the fixed point 0
     steps = np.arange(0, 41, 4)
     grid = rnn.jacobian_norm_grid(tr, steps)
     lag = steps[:, None] - steps[None, :]
@@ -693,9 +688,9 @@ def test_temporal_contribution_bound_is_attained_by_a_linear_orthogonal_network(
                                atol=1e-12)
 
 
-def test_bound_summary_reads_each_preset_right():
+def test_bound_summary_reads_each_scenario_right():
     def summary(name):
-        tr = rnn.rnn_preset(name).simulate()
+        tr = rnn_trace(name)
         return rnn.bound_summary(tr, rnn.jacobian_log_norms(tr))
 
     V, E, N, Z = Regime.VANISHES, Regime.EXPLODES, Regime.NEUTRAL, Regime.ZERO
@@ -741,16 +736,8 @@ def test_memory_horizon_counts_recent_terms_within_the_cut():
         rnn.memory_horizon([0.0], decades=-1)
 
 
-def _jacobian_scenario_trace(key):
-    """The Jacobian page's scenario ``key``, mapped to the call the page makes."""
-    v = next(s for s in JACOBIAN_SCENARIOS if s.key == key).values
-    return rnn.simulate_random_rnn(v["act"], v["n"], v["T"], kind=v["kind"], target=v["target"],
-                                   target_kind=v["tkind"], input_scale=v["inp"], bias=v["bias"],
-                                   seed=int(v["seed"]), form=v["form"])
-
-
 def test_memory_horizon_of_exploding_scenario_keeps_the_oldest_terms():
-    terms = rnn.temporal_contributions(_jacobian_scenario_trace("exploding"))
+    terms = rnn.temporal_contributions(rnn_trace("exploding"))
     h = rnn.memory_horizon(terms)
     assert h.count == 68 and h.steps.tolist() == list(range(2, 70)) and h.contiguous
     assert h.largest_k == 3 and h.end is rnn.MemoryEnd.OLDEST
@@ -762,7 +749,7 @@ def test_memory_horizon_of_exploding_scenario_keeps_the_oldest_terms():
 
 
 def test_memory_horizon_of_vanishing_scenario_keeps_the_newest_terms():
-    terms = rnn.temporal_contributions(_jacobian_scenario_trace("tanh_vanishing"))
+    terms = rnn.temporal_contributions(rnn_trace("tanh_vanishing"))
     h = rnn.memory_horizon(terms)
     assert h.end is rnn.MemoryEnd.NEWEST and h.largest_k == h.T == 200
     assert h.contiguous and h.count == h.span and h.steps.tolist() == list(range(201 - h.count, 201))

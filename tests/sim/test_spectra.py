@@ -25,7 +25,6 @@ from explorer.sim.spectra import (
     MAX_POWER_STEPS,
     MAX_POWER_WORK,
     MAX_SPECTRUM_MODES,
-    SPECTRUM_PRESETS,
     float_limit_steps,
     gradient_log_norms,
     growth_regime,
@@ -40,9 +39,9 @@ from explorer.sim.spectra import (
     random_gaussian_spectrum,
     spectrum_from_modes,
     spectrum_growth,
-    spectrum_preset,
     unit_vector,
 )
+from tests.sim.scenario_runs import EIGENVALUE_SCENARIOS, spectrum_matrix
 
 EPS = np.finfo(float).eps
 
@@ -482,7 +481,7 @@ def test_modal_picture_is_flagged_unreliable_for_defective_and_ill_conditioned_m
 
 
 # ----------------------------------------------------------------------------
-# half-lives, float limits, random spectra, modes and presets
+# half-lives, float limits, random spectra, modes and the page scenarios
 
 
 def test_half_life_halves_and_doubles_the_mode():
@@ -570,34 +569,26 @@ def test_spectrum_from_modes_rejects_malformed_modes(modes, message):
         spectrum_from_modes(modes)
 
 
-def test_presets_show_what_they_promise():
-    assert len(SPECTRUM_PRESETS) == len(set(SPECTRUM_PRESETS)) >= 8
-    for name in SPECTRUM_PRESETS:
-        p = spectrum_preset(name)
-        assert p.name == name and p.label and p.teaching_point.endswith(".")
-        W = p.matrix()
-        assert np.isrealobj(W) and np.all(np.isfinite(W))
-    rho = {}
-    for name in SPECTRUM_PRESETS:
-        rho[name] = math.log(np.max(np.abs(np.linalg.eigvals(spectrum_preset(name).matrix()))))
+def test_eigenvalue_scenarios_show_what_their_notes_claim():
+    keys = [s.key for s in EIGENVALUE_SCENARIOS]
+    assert len(keys) == len(set(keys)) >= 8
+    built = {key: spectrum_matrix(key) for key in keys}
+    for key, (W, steps) in built.items():
+        assert np.isrealobj(W) and np.all(np.isfinite(W)) and steps >= 10, key
+    rho = {key: math.log(np.max(np.abs(np.linalg.eigvals(W)))) for key, (W, _) in built.items()}
     assert math.exp(rho["all_inside"]) < 1.0
     assert math.exp(rho["one_outside"]) == pytest.approx(1.05)
     assert math.exp(rho["critical_rotation"]) == pytest.approx(1.0)
-    rotation = spectrum_growth(spectrum_preset("critical_rotation").matrix(), 200)
+    rotation = spectrum_growth(built["critical_rotation"][0], 200)
     np.testing.assert_allclose(rotation.log_norm_power, 0.0, atol=1e-12)
-    transient = spectrum_preset("nonnormal_transient")
-    growth = spectrum_growth(transient.matrix(), transient.steps)
+    growth = spectrum_growth(*built["nonnormal_transient"])
     assert growth.log_rho < 0.0 and math.exp(growth.log_peak) > 10.0
     assert growth.log_norm_power[-1] < 0.0
-    jordan = spectrum_preset("jordan_critical")
-    logs = matrix_power_log_norms(jordan.matrix(), 1000)
-    assert logs[-1] == pytest.approx(jordan_power_log_norm(1.0, jordan.jordan_size, 1000), rel=1e-12)
-    for name, gain in [("random_0.9", 0.9), ("random_1.0", 1.0), ("random_1.1", 1.1)]:
-        p = spectrum_preset(name)
-        assert p.kind == "random" and p.gain == gain
-        assert abs(math.exp(rho[name]) - gain) < 0.1 * gain
-    with pytest.raises(ValueError, match="name must be one of"):
-        spectrum_preset("nope")
+    W, _ = built["jordan_critical"]
+    logs = matrix_power_log_norms(W, 1000)
+    assert logs[-1] == pytest.approx(jordan_power_log_norm(1.0, W.shape[0], 1000), rel=1e-12)
+    for key, gain in [("random_0.9", 0.9), ("random_1.0", 1.0), ("random_1.1", 1.1)]:
+        assert abs(math.exp(rho[key]) - gain) < 0.1 * gain
 
 
 # ----------------------------------------------------------------------------
