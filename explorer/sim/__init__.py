@@ -3,39 +3,268 @@
 Every quantity that can explode or vanish is returned in log domain
 (``log_*`` means natural log unless the name says ``log10``).
 
-The public API is the union of the submodules' ``__all__``:
+The public API is the explicit list below (``__all__``), grouped by topic and
+documented name by name in ``docs/api.md``. Import from here
+(``from explorer.sim import jacobian_log_norms``); the modules behind it
+(``activations``, ``random_matrices``, ``matrices``, ``power``, ``spectra``,
+``rnn``, ``deep`` and the private ``_regime``, ``_validate``, ``_linalg``) are
+implementation and may be split or renamed.
 
-- :mod:`explorer.sim.activations`: activation functions, ``gamma = sup|f'|``,
-  Gaussian moments of ``f'`` by quadrature.
-- :mod:`explorer.sim.random_matrices`: seeded Gaussian/orthogonal matrices and
-  rescaling to a target spectral norm or radius.
-- :mod:`explorer.sim.matrices`: safe parsing of typed matrices.
-- :mod:`explorer.sim.power`: the power method on ``W^t x``
-  (Goodfellow et al., *Deep Learning*, §8.2.5).
-- :mod:`explorer.sim.spectra`: ``||W^t||`` growth, transient growth of
-  non-normal matrices, matrices with a prescribed spectrum.
-- :mod:`explorer.sim.rnn`: RNN trajectories and Jacobian products
-  (Pascanu, Mikolov & Bengio 2013).
-- :mod:`explorer.sim.deep`: per-layer gradients of a deep feedforward network.
+Sources: Pascanu, Mikolov & Bengio (2013), *On the difficulty of training
+recurrent neural networks*; Goodfellow, Bengio & Courville (2016), *Deep
+Learning*, §8.2.5 and §10.11; Glorot & Bengio (2010); He et al. (2015);
+Saxe et al. (2014); Trefethen & Embree (2005); Horn & Johnson (2013).
 """
 
-from explorer.sim import _regime, activations, deep, matrices, power, random_matrices, rnn, spectra
-from explorer.sim._regime import *  # noqa: F403
-from explorer.sim.activations import *  # noqa: F403
-from explorer.sim.deep import *  # noqa: F403
-from explorer.sim.matrices import *  # noqa: F403
-from explorer.sim.power import *  # noqa: F403
-from explorer.sim.random_matrices import *  # noqa: F403
-from explorer.sim.rnn import *  # noqa: F403
-from explorer.sim.spectra import *  # noqa: F403
+from explorer.sim._regime import Regime
+from explorer.sim.activations import (
+    ACTIVATIONS,
+    Activation,
+    DepthFactors,
+    DerivativeHistogram,
+    TanhSigmoidRelation,
+    activation,
+    depth_factors,
+    derivative_histogram,
+    derivative_moments,
+    layers_to_reach,
+    saturation_intervals,
+    tanh_sigmoid_relation,
+)
+from explorer.sim.deep import (
+    INIT_SCHEMES,
+    MAX_DEPTH,
+    MAX_SIGMA_W,
+    MAX_WIDTH,
+    DeepGradients,
+    DeepNetwork,
+    DeepSummary,
+    build_network,
+    deep_gradient_summary,
+    deep_network_gradients,
+    init_weight_std,
+    network_gradients,
+)
+from explorer.sim.matrices import (
+    MAX_MATRIX_SIZE,
+    MAX_MATRIX_TEXT_LENGTH,
+    MatrixInputError,
+    format_matrix,
+    parse_matrix,
+)
+from explorer.sim.power import (
+    DOMINANT_KINDS,
+    MAX_POWER_SIZE,
+    MAX_POWER_STEPS,
+    PRESET_MATRICES,
+    CircleImage,
+    ConvergenceSummary,
+    DominantSpectrum,
+    EigenLine,
+    MeasuredConvergence,
+    PowerTrace,
+    PresetMatrix,
+    convergence_summary,
+    custom_preset,
+    direction_turns,
+    dominant_spectrum,
+    eigen_lines,
+    measure_convergence,
+    power_method,
+    preset_matrix,
+    random_gaussian_preset,
+    theory_log10_angle,
+    unit_circle_image,
+)
+from explorer.sim.random_matrices import gaussian_matrix, orthogonal_matrix, spectral_norm, spectral_radius
+from explorer.sim.rnn import (
+    MATRIX_KINDS,
+    MAX_GRID_STEPS,
+    MAX_RNN_SIZE,
+    MAX_RNN_STEPS,
+    RNN_FORMS,
+    TARGET_KINDS,
+    BoundSummary,
+    JacobianGrid,
+    JacobianProfile,
+    MemoryEnd,
+    MemoryHorizon,
+    RNNTrace,
+    SaturationProfile,
+    SweepResult,
+    backprop_log_norms,
+    bound_summary,
+    data_dependent_log_bound,
+    growth_rate_sweep,
+    jacobian_grid_steps,
+    jacobian_log_norms,
+    jacobian_norm_grid,
+    jacobian_product,
+    jacobian_profile,
+    make_rnn_inputs,
+    memory_horizon,
+    pascanu_eta,
+    pascanu_log_bound,
+    profile_growth_rate,
+    recurrent_matrix,
+    saturation_profile,
+    simulate_random_rnn,
+    simulate_rnn,
+    step_jacobian,
+    temporal_contribution_log_bounds,
+    temporal_contribution_matrices,
+    temporal_contributions,
+)
+from explorer.sim.spectra import (
+    MAX_POWER_WORK,
+    MAX_SPECTRUM_MODES,
+    MAX_SPECTRUM_SIZE,
+    FloatLimits,
+    HalfLives,
+    ModeContributions,
+    RandomSpectrum,
+    SpectrumGrowth,
+    float_limit_steps,
+    gradient_log_norms,
+    growth_regime,
+    half_life_steps,
+    jordan_block,
+    jordan_corner_log,
+    late_log_growth_rate,
+    matrix_from_eigenvalues,
+    matrix_power_log_norms,
+    modal_cancellation_log,
+    mode_contributions,
+    random_gaussian_spectrum,
+    spectrum_from_modes,
+    spectrum_growth,
+    unit_vector,
+)
 
-__all__ = [
-    *_regime.__all__,
-    *activations.__all__,
-    *random_matrices.__all__,
-    *matrices.__all__,
-    *power.__all__,
-    *spectra.__all__,
-    *rnn.__all__,
-    *deep.__all__,
+# The façade, grouped as in docs/api.md; every name is documented there with an example.
+__all__ = [  # noqa: RUF022  (grouped by topic, not sorted)
+    # Vocabulary shared by every page: what a repeated product does.
+    "Regime",
+    # Activation functions: gamma = sup|f'|, Gaussian moments of f', compounding over depth.
+    "ACTIVATIONS",
+    "Activation",
+    "DepthFactors",
+    "DerivativeHistogram",
+    "TanhSigmoidRelation",
+    "activation",
+    "depth_factors",
+    "derivative_histogram",
+    "derivative_moments",
+    "layers_to_reach",
+    "saturation_intervals",
+    "tanh_sigmoid_relation",
+    # Random matrices and their norms: seeded Gaussian / Haar-orthogonal W, ||W||_2 and rho(W).
+    "gaussian_matrix",
+    "orthogonal_matrix",
+    "spectral_norm",
+    "spectral_radius",
+    # Typed matrices: safe parsing (no eval) and formatting.
+    "MAX_MATRIX_SIZE",
+    "MAX_MATRIX_TEXT_LENGTH",
+    "MatrixInputError",
+    "format_matrix",
+    "parse_matrix",
+    # The power method on W^t x: direction, norm, Rayleigh quotient, convergence, 2-D geometry.
+    "DOMINANT_KINDS",
+    "MAX_POWER_SIZE",
+    "MAX_POWER_STEPS",
+    "CircleImage",
+    "ConvergenceSummary",
+    "DominantSpectrum",
+    "EigenLine",
+    "MeasuredConvergence",
+    "PowerTrace",
+    "convergence_summary",
+    "direction_turns",
+    "dominant_spectrum",
+    "eigen_lines",
+    "measure_convergence",
+    "power_method",
+    "theory_log10_angle",
+    "unit_circle_image",
+    # The power page's matrix library (to move to the page's scenarios; see docs/api.md).
+    "PRESET_MATRICES",
+    "PresetMatrix",
+    "custom_preset",
+    "preset_matrix",
+    "random_gaussian_preset",
+    # Growth of ||W^t||: eigenvalues, non-normal transients, Jordan blocks, float limits, modes.
+    "MAX_POWER_WORK",
+    "MAX_SPECTRUM_MODES",
+    "MAX_SPECTRUM_SIZE",
+    "FloatLimits",
+    "HalfLives",
+    "ModeContributions",
+    "RandomSpectrum",
+    "SpectrumGrowth",
+    "float_limit_steps",
+    "gradient_log_norms",
+    "growth_regime",
+    "half_life_steps",
+    "jordan_block",
+    "jordan_corner_log",
+    "late_log_growth_rate",
+    "matrix_from_eigenvalues",
+    "matrix_power_log_norms",
+    "modal_cancellation_log",
+    "mode_contributions",
+    "random_gaussian_spectrum",
+    "spectrum_from_modes",
+    "spectrum_growth",
+    "unit_vector",
+    # Recurrent networks: trajectories, Jacobian products and Pascanu's bounds.
+    "MATRIX_KINDS",
+    "MAX_GRID_STEPS",
+    "MAX_RNN_SIZE",
+    "MAX_RNN_STEPS",
+    "RNN_FORMS",
+    "TARGET_KINDS",
+    "BoundSummary",
+    "JacobianGrid",
+    "JacobianProfile",
+    "MemoryEnd",
+    "MemoryHorizon",
+    "RNNTrace",
+    "SaturationProfile",
+    "SweepResult",
+    "backprop_log_norms",
+    "bound_summary",
+    "data_dependent_log_bound",
+    "growth_rate_sweep",
+    "jacobian_grid_steps",
+    "jacobian_log_norms",
+    "jacobian_norm_grid",
+    "jacobian_product",
+    "jacobian_profile",
+    "make_rnn_inputs",
+    "memory_horizon",
+    "pascanu_eta",
+    "pascanu_log_bound",
+    "profile_growth_rate",
+    "recurrent_matrix",
+    "saturation_profile",
+    "simulate_random_rnn",
+    "simulate_rnn",
+    "step_jacobian",
+    "temporal_contribution_log_bounds",
+    "temporal_contribution_matrices",
+    "temporal_contributions",
+    # Deep feedforward networks: per-layer gradients, initialisations, the per-layer bound.
+    "INIT_SCHEMES",
+    "MAX_DEPTH",
+    "MAX_SIGMA_W",
+    "MAX_WIDTH",
+    "DeepGradients",
+    "DeepNetwork",
+    "DeepSummary",
+    "build_network",
+    "deep_gradient_summary",
+    "deep_network_gradients",
+    "init_weight_std",
+    "network_gradients",
 ]
