@@ -27,9 +27,13 @@ from explorer.chartkit import (
     fit_legend_columns,
     log10_axis,
 )
-from explorer.sim.power import CircleImage, EigenLine
+from explorer.format import pow10_text
+from explorer.lessons.power.reading import ConvergenceResult, DirectionPlot, PlaneResult
+from explorer.sim import CircleImage, EigenLine
 
 MEASURED_LABEL = "measured"
+ANGLE_AXIS_TITLE = "angle to v₁ (radians, log scale)"
+NORM_AXIS_TITLE = "‖x_t‖ (log scale)"
 SOLID = [1, 0]
 ANGLE_FLOOR_LOG10 = -16.0
 """float64 resolves directions only to about 1e-16 rad; theory below the measured floor is not drawn."""
@@ -66,15 +70,6 @@ def _decade_domain(values: np.ndarray, top: float | None = None) -> list[float]:
     return [lo if lo < hi else hi - 1.0, hi]
 
 
-def _pow10_text(values: np.ndarray, unit: str = "") -> list[str]:
-    """``10^x`` written as ``3.2e-12`` without ever forming the number (it may not fit a float)."""
-    out = []
-    for v in values:
-        exponent = int(np.floor(v))
-        out.append(f"{10 ** (v - exponent):.3g}e{exponent:+d}{unit}")
-    return out
-
-
 def _halo_text(data: pd.DataFrame, encoding: dict, **mark) -> alt.LayerChart:
     """Text with a white outline underneath, readable on top of lines and points."""
     base = alt.Chart(data).encode(**encoding)
@@ -100,14 +95,14 @@ def angle_chart(angle: np.ndarray, theory_log10: np.ndarray, *, theory_label: st
     floor = min(float(finite.min()) if finite.size else 0.0, ANGLE_FLOOR_LOG10) - 1.0
     theory = np.where(np.asarray(theory_log10) >= floor, theory_log10, np.nan)
     df = _long(t, measured, theory, theory_label, "log10_angle")
-    df["angle"] = _pow10_text(df["log10_angle"].to_numpy(), " rad")
+    df["angle"] = pow10_text(df["log10_angle"].to_numpy(), " rad")
     chart = (
         alt.Chart(df)
         .mark_line(strokeWidth=2.5, clip=True)
         .encode(
             x=alt.X("t:Q", title="step t"),
             # angles never exceed pi/2 (log10 = 0.196), so the top of the axis is fixed just above it
-            y=alt.Y("log10_angle:Q", axis=log10_axis("angle to v₁ (radians)"),
+            y=alt.Y("log10_angle:Q", axis=log10_axis(ANGLE_AXIS_TITLE),
                     scale=alt.Scale(domain=_decade_domain(df["log10_angle"], top=0.3), nice=False)),
             **_series_encoding(theory_label),
             tooltip=[alt.Tooltip("series:N"), alt.Tooltip("t:Q", title="step t"),
@@ -154,13 +149,13 @@ def norm_chart(log10_norm: np.ndarray, log10_lambda1: float, *, theory_label: st
     if np.isfinite(measured[0]) and np.isfinite(log10_lambda1):
         theory = measured[0] + t * float(log10_lambda1)
     df = _long(t, measured, theory, theory_label, "log10_norm")
-    df["norm"] = _pow10_text(df["log10_norm"].to_numpy())
+    df["norm"] = pow10_text(df["log10_norm"].to_numpy())
     chart = (
         alt.Chart(df)
         .mark_line(strokeWidth=2.5)
         .encode(
             x=alt.X("t:Q", title="step t"),
-            y=alt.Y("log10_norm:Q", axis=log10_axis("‖x_t‖ (log scale)"),
+            y=alt.Y("log10_norm:Q", axis=log10_axis(NORM_AXIS_TITLE),
                     scale=alt.Scale(domain=_decade_domain(df["log10_norm"]), nice=False)),
             **_series_encoding(theory_label),
             tooltip=[alt.Tooltip("series:N"), alt.Tooltip("t:Q", title="step t"),
@@ -411,3 +406,28 @@ def plane_chart(
     )
     layers = alt.layer(curve_layer, eig_rules, eig_text, rays, tips, step_rule, step_point, current_text)
     return _square(layers, size)
+
+
+# ---------------------------------------------------------------------------
+# the page's figures, from their typed results
+
+
+def direction_chart(result: ConvergenceResult, plot: DirectionPlot) -> alt.LayerChart:
+    """The angle chart when there is a dominant eigenvector, else the turn chart (as ``plot`` says)."""
+    if plot.chart == "angle":
+        return angle_chart(result.angle, result.theory_log10_angle, theory_label=plot.theory_label)
+    return turn_chart(result.turns, plot.theory_deg, theory_label=plot.theory_label)
+
+
+def result_norm_chart(result: ConvergenceResult, theory_label: str) -> alt.LayerChart:
+    return norm_chart(result.log10_norm, result.log10_lambda1, theory_label=theory_label)
+
+
+def result_rayleigh_chart(result: ConvergenceResult, theory_label: str) -> alt.LayerChart:
+    return rayleigh_chart(result.rayleigh, result.dominant.real, theory_label=theory_label)
+
+
+def plane_step_chart(result: PlaneResult, t: int) -> alt.LayerChart:
+    """The plane picture at step ``t`` of a :class:`PlaneResult`."""
+    return plane_chart(result.image, result.lines, result.directions[: t + 1], result.next_vector(t),
+                       matrix_name=result.matrix_name)

@@ -1,10 +1,81 @@
-"""Scenarios of the power-method page: one per preset matrix, plus the row form and your own matrix.
+"""Scenarios of the power-method page, and the page's own words for each matrix.
+
+:data:`MATRICES` is the one place for what the page says about a matrix: its
+label in the picker, its title and its teaching point. The matrices themselves
+come from :mod:`explorer.sim`; the URL carries only the short key
+(``?pm_matrix=random``), so renaming a label never breaks a slide.
 
 The step slider ``t`` exists only for 2 x 2 matrices, so the random-matrix
 scenarios leave it out; every other control is always on the page.
 """
 
+from dataclasses import dataclass
+
 from explorer.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class MatrixText:
+    """What the page says about one choice of matrix.
+
+    Attributes
+    ----------
+    picker : str
+        Label in the matrix picker. Kept as it was when the URL still held labels, so an old
+        link such as ``?pm_matrix=Random+Gaussian+n+×+n,+gain+g`` still opens the same matrix.
+    title : str
+        Bold lead of the description under the picker.
+    teaching : str
+        One sentence: what to notice when the power method runs on it.
+    """
+
+    picker: str
+    title: str
+    teaching: str
+
+
+MATRICES: dict[str, MatrixText] = {
+    "distinct": MatrixText(
+        "Distinct real eigenvalues (3 and 1)", "Distinct real eigenvalues (3 and 1)",
+        "Each step shrinks the non-dominant component by a factor of 3 relative to the dominant one, "
+        "so the direction locks onto the dominant eigenvector within a couple of dozen steps."),
+    "close": MatrixText(
+        "Close eigenvalues (1 and 0.95)", "Close eigenvalues (1 and 0.95)",
+        "With |λ₂/λ₁| = 0.95 the unwanted component loses only about 5% per step relative to the dominant "
+        "one, so hundreds of steps pass before the direction settles."),
+    "symmetric": MatrixText(
+        "Symmetric matrix", "Symmetric matrix",
+        "Eigenvectors of a symmetric matrix are perpendicular and the Rayleigh quotient error shrinks "
+        "like ratio^(2t), twice as fast in digits as the direction itself."),
+    "rotation": MatrixText(
+        "Rotation-scaling (complex pair)", "Rotation-scaling (complex pair)",
+        "The eigenvalues 1.05·e^(±i30°) have equal size, so the norm grows steadily but the direction "
+        "turns 30° every step and never settles on a line."),
+    "opposite": MatrixText(
+        "Equal magnitudes, opposite signs", "Equal magnitudes, opposite signs",
+        "With eigenvalues +√5 and −√5 neither component wins: W² = 5I, so the iterate flips "
+        "back and forth between two directions forever."),
+    "jordan": MatrixText(
+        "Jordan block", "Jordan block",
+        "Both eigenvalues equal 1, yet the norm grows linearly in t and the direction creeps toward the "
+        "only eigenvector with an error that shrinks like 1/t rather than geometrically."),
+    "non_normal": MatrixText(
+        "Non-normal matrix", "Non-normal matrix",
+        "Both eigenvalues are below 1 so the iterate must eventually vanish, but the large off-diagonal "
+        "entry first amplifies it more than tenfold: eigenvalues alone do not predict the early steps."),
+    "orthogonal_start": MatrixText(
+        "Start orthogonal to the dominant eigenvector", "Start orthogonal to the dominant eigenvector",
+        "In exact arithmetic the dominant component is zero and would stay zero; in float64 it starts near "
+        "10⁻¹⁶ and triples every step, so after roughly 30 steps of apparent stalling it takes over."),
+    "random": MatrixText(
+        "Random Gaussian n × n, gain g", "Random Gaussian matrix (n = {n}, g = {g:g})",
+        "A random matrix with entries N(0, g²/n) has eigenvalues filling a disc of radius about g, so "
+        "the norm grows or decays like gᵗ and the direction often settles slowly or keeps turning."),
+    "custom": MatrixText(
+        "Custom: type your own", "Your matrix (n = {n})",
+        "Your own matrix: the spectrum below predicts how fast the direction settles, and the charts check it."),
+}
+"""Every choice of the matrix picker, keyed by the short value the URL carries."""
 
 DEFAULT_CUSTOM_MATRIX = "1 2\n3 4"
 """What the custom-matrix box holds until the reader types something else."""
