@@ -28,7 +28,13 @@ from explorer.chartkit import (
     log10_axis,
 )
 from explorer.format import pow10_text
-from explorer.lessons.power.reading import ConvergenceResult, DirectionPlot, PlaneResult
+from explorer.lessons.power.reading import (
+    NORM_THEORY_LABEL,
+    ConvergenceResult,
+    PlaneResult,
+    direction_plot,
+    rayleigh_label,
+)
 from explorer.sim import CircleImage, EigenLine
 
 MEASURED_LABEL = "measured"
@@ -412,19 +418,27 @@ def plane_chart(
 # the page's figures, from their typed results
 
 
-def direction_chart(result: ConvergenceResult, plot: DirectionPlot) -> alt.LayerChart:
-    """The angle chart when there is a dominant eigenvector, else the turn chart (as ``plot`` says)."""
-    if plot.chart == "angle":
-        return angle_chart(result.angle, result.theory_log10_angle, theory_label=plot.theory_label)
-    return turn_chart(result.turns, plot.theory_deg, theory_label=plot.theory_label)
+CONVERGENCE_CHARTS = ("direction", "norm", "rayleigh")
+"""The charts of the convergence figure."""
 
 
-def result_norm_chart(result: ConvergenceResult, theory_label: str) -> alt.LayerChart:
-    return norm_chart(result.log10_norm, result.log10_lambda1, theory_label=theory_label)
+def convergence_chart(result: ConvergenceResult, which: str) -> alt.LayerChart:
+    """One chart of the convergence figure.
 
-
-def result_rayleigh_chart(result: ConvergenceResult, theory_label: str) -> alt.LayerChart:
-    return rayleigh_chart(result.rayleigh, result.dominant.real, theory_label=theory_label)
+    ``"direction"``: the angle to v₁ against its theory when there is a dominant eigenvector,
+    else the turn per step (as :func:`explorer.lessons.power.reading.direction_plot` decides);
+    ``"norm"``: ``log10 ‖x_t‖`` against ``|λ₁|ᵗ``; ``"rayleigh"``: the Rayleigh quotient against ``Re λ₁``.
+    """
+    if which == "direction":
+        plot = direction_plot(result)
+        if plot.chart == "angle":
+            return angle_chart(result.angle, result.theory_log10_angle, theory_label=plot.theory_label)
+        return turn_chart(result.turns, plot.theory_deg, theory_label=plot.theory_label)
+    if which == "norm":
+        return norm_chart(result.log10_norm, result.log10_lambda1, theory_label=NORM_THEORY_LABEL)
+    if which == "rayleigh":
+        return rayleigh_chart(result.rayleigh, result.dominant.real, theory_label=rayleigh_label(result))
+    raise ValueError(f"which must be one of {CONVERGENCE_CHARTS}, got {which!r}")
 
 
 def plane_step_chart(result: PlaneResult, t: int) -> alt.LayerChart:

@@ -119,6 +119,22 @@ def matrix_error_text(err: Exception) -> str:
 
 
 @dataclass(frozen=True)
+class TypedMatrix:
+    """The rows the page uses for a typed matrix, and the parser's complaint if the text could not be read."""
+
+    rows: Rows
+    problem: str | None = None
+
+
+def read_typed(text: str, last_good: Rows = DEFAULT_ROWS) -> TypedMatrix:
+    """The typed matrix, or ``last_good`` with the reason when the text is not a matrix."""
+    try:
+        return TypedMatrix(parse_rows(text))
+    except sim.MatrixInputError as err:
+        return TypedMatrix(last_good, matrix_error_text(err))
+
+
+@dataclass(frozen=True)
 class MatrixDescription:
     """What the page shows about the chosen matrix, above the figures."""
 

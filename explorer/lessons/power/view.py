@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from explorer import app, sim
+from explorer import app
 from explorer.lessons.power import charts
 from explorer.lessons.power import reading as rd
 from explorer.lessons.power.scenarios import DEFAULT_CUSTOM_MATRIX, MATRICES
@@ -27,38 +27,14 @@ def plane_chart(s: rd.MatrixSettings, t: int):
 
 
 @app.cached_chart
-def direction_chart(s: rd.MatrixSettings, steps: int):
-    r = convergence_result(s, steps)
-    return charts.direction_chart(r, rd.direction_plot(r))
-
-
-@app.cached_chart
-def norm_chart(s: rd.MatrixSettings, steps: int):
-    return charts.result_norm_chart(convergence_result(s, steps), rd.NORM_THEORY_LABEL)
-
-
-@app.cached_chart
-def rayleigh_chart(s: rd.MatrixSettings, steps: int):
-    r = convergence_result(s, steps)
-    return charts.result_rayleigh_chart(r, rd.rayleigh_label(r))
+def convergence_chart(s: rd.MatrixSettings, steps: int, which: str):
+    return charts.convergence_chart(convergence_result(s, steps), which)
 
 
 @app.cached_chart
 def eigenvalue_chart(s: rd.MatrixSettings):
     r = spectrum_result(s)
     return charts.eigenvalue_chart(r.eigenvalues, dominant_label=rd.dominant_label(r))
-
-
-def typed_rows(text: str, container, in_use: bool) -> rd.Rows:
-    """The typed matrix, or the last one that could be read, with the parser's message beside the box."""
-    try:
-        rows = rd.parse_rows(text)
-    except sim.MatrixInputError as err:
-        if in_use:
-            container.error(rd.matrix_error_text(err), icon=":material/error:")
-        return st.session_state.get(LAST_GOOD, rd.DEFAULT_ROWS)
-    st.session_state[LAST_GOOD] = rows
-    return rows
 
 
 c = app.start_page(
@@ -90,8 +66,11 @@ text = c.text_area("custom", f"Custom W (up to {rd.CUSTOM_MAX_N} × {rd.CUSTOM_M
                    max_chars=CUSTOM_MAX_CHARS, container=custom_box, height=90,
                    help="Used when the matrix is Custom. Rows on separate lines or split by ';', entries by spaces "
                         "or commas; [[1, 2], [3, 4]] and [1 2; 3 4] also work. Nothing is evaluated.")
-settings = rd.MatrixSettings.of(matrix, form, n=n_random, gain=gain, seed=seed,
-                                rows=typed_rows(text, custom_box, in_use=matrix == "custom"))
+typed = rd.read_typed(text, st.session_state.get(LAST_GOOD, rd.DEFAULT_ROWS))
+st.session_state[LAST_GOOD] = typed.rows
+if typed.problem and matrix == "custom":
+    custom_box.error(typed.problem, icon=":material/error:")
+settings = rd.MatrixSettings.of(matrix, form, n=n_random, gain=gain, seed=seed, rows=typed.rows)
 
 about = rd.describe_matrix(settings, matrix_of(settings))
 desc, info = st.columns([2, 3], gap="large") if about.side_by_side else (st.container(), st.container())
@@ -135,17 +114,17 @@ def convergence_figure(s: rd.MatrixSettings) -> None:
     with right:
         if plot.reason:
             st.markdown(f":material/block: {rd.no_angle_text(plot)}")
-        app.show_chart(direction_chart(s, steps), alt_text="Angle to the dominant eigenvector, log scale"
+        app.show_chart(convergence_chart(s, steps, "direction"), alt_text="Angle to the dominant eigenvector, log scale"
                        if plot.chart == "angle" else "Turn of the direction per step")
         app.caption(plot.caption)
     norm_col, rq_col = st.columns(2, gap="large")
     with norm_col:
         st.markdown("**How big: ‖Wᵗx‖**")
-        app.show_chart(norm_chart(s, steps), alt_text="Norm of the iterate, log scale")
+        app.show_chart(convergence_chart(s, steps, "norm"), alt_text="Norm of the iterate, log scale")
         app.caption(rd.norm_caption(r))
     with rq_col:
         st.markdown("**Which λ: the Rayleigh quotient xᵀWx / xᵀx**")
-        app.show_chart(rayleigh_chart(s, steps), alt_text="Rayleigh quotient against step")
+        app.show_chart(convergence_chart(s, steps, "rayleigh"), alt_text="Rayleigh quotient against step")
         app.caption(rd.rayleigh_caption(r))
     app.verdict(rd.convergence_verdict(r))
 
