@@ -10,10 +10,22 @@ import pytest
 
 from explorer import sim
 from explorer.lessons.jacobian import charts as charts
+from explorer.lessons.jacobian import reading as rd
 from explorer.lessons.jacobian.scenarios import DEFAULTS, SCENARIOS
 from tests.conftest import assert_finite, spec_rows
 
-LN10 = math.log(10.0)
+BY_KEY = {s.key: s for s in SCENARIOS}
+
+
+def scenario_trace(key: str) -> sim.RNNTrace:
+    """The recurrent network of scenario ``key``, exactly as the page builds it."""
+    return rd.RNNSettings.from_values(BY_KEY[key].values).simulate()
+
+
+def scenario_deep(key: str) -> sim.DeepGradients:
+    v = BY_KEY[key].values
+    return rd.deep_gradients(rd.DeepSettings(v["d_act"], v["d_init"], v["d_sw"], v["d_sb"], v["d_depth"],
+                                             v["d_width"], int(v["d_seed"]))).gradients
 
 
 def series(rows: list[dict], name: str, x: str, y: str = "log10_norm") -> dict:
@@ -35,7 +47,7 @@ def bound_rows(tr: sim.RNNTrace) -> list[dict]:
 
 
 def test_bound_chart_default_is_valid_with_bounds_above_measurement():
-    tr = sim.rnn_preset("tanh_vanishing").simulate()
+    tr = scenario_trace("tanh_vanishing")
     rows = bound_rows(tr)
     assert_finite(rows)
     measured = series(rows, charts.MEASURED_LABEL, "lag")
@@ -51,7 +63,7 @@ def test_bound_chart_default_is_valid_with_bounds_above_measurement():
 
 
 def test_no_shaded_region_when_eta_exceeds_one():
-    rows = bound_rows(sim.rnn_preset("tanh_edge").simulate())
+    rows = bound_rows(scenario_trace("tanh_edge"))
     assert not any("note" in r for r in rows)
 
 
@@ -67,7 +79,7 @@ def test_bound_chart_is_finite_at_the_extremes(name, target):
 
 
 def test_exact_zero_products_are_dropped_not_drawn():
-    tr = sim.rnn_preset("nilpotent").simulate()  # exactly 0 from lag n = 20
+    tr = scenario_trace("nilpotent")  # exactly 0 from lag n = 20
     rows = bound_rows(tr)
     assert_finite(rows)
     measured = series(rows, charts.MEASURED_LABEL, "lag")
@@ -108,7 +120,7 @@ def test_sweep_chart_drops_zero_rates_of_a_nilpotent_matrix():
 
 
 def test_heatmap_is_finite_and_covers_the_lower_triangle():
-    tr = sim.rnn_preset("tanh_vanishing").simulate()
+    tr = scenario_trace("tanh_vanishing")
     grid = sim.jacobian_norm_grid(tr, sim.jacobian_grid_steps(tr.T, tr.n))
     rows = spec_rows(charts.heatmap_chart(grid))
     assert_finite(rows)
@@ -119,7 +131,7 @@ def test_heatmap_is_finite_and_covers_the_lower_triangle():
 
 
 def test_heatmap_of_huge_and_zero_products_stays_finite():
-    nil = sim.rnn_preset("nilpotent").simulate()
+    nil = scenario_trace("nilpotent")
     grid = sim.jacobian_norm_grid(nil, np.arange(0, 41, 5))
     rows = spec_rows(charts.heatmap_chart(grid))
     assert_finite(rows)
@@ -131,7 +143,7 @@ def test_heatmap_of_huge_and_zero_products_stays_finite():
 
 
 def test_derivative_histogram_is_valid_with_gamma_and_mean():
-    tr = sim.rnn_preset("tanh_vanishing").simulate()
+    tr = scenario_trace("tanh_vanishing")
     sat = sim.saturation_profile(tr)
     hist = charts.derivative_histogram_frame(sat.derivatives, sat.gamma)
     assert hist["count"].sum() == tr.T * tr.n
@@ -146,7 +158,7 @@ def test_derivative_histogram_is_valid_with_gamma_and_mean():
 
 @pytest.mark.parametrize("preset", ["tanh_vanishing", "exploding", "nilpotent"])
 def test_contributions_chart_is_finite_with_bound_above(preset):
-    tr = sim.rnn_preset(preset).simulate()
+    tr = scenario_trace(preset)
     rows = spec_rows(charts.contributions_chart(sim.temporal_contributions(tr),
                                                 sim.temporal_contribution_log_bounds(tr)))
     # The nilpotent preset sits at the fixed point x = 0, where every term is exactly 0.
@@ -160,9 +172,9 @@ def test_contributions_chart_is_finite_with_bound_above(preset):
 # 6. deep network
 
 
-@pytest.mark.parametrize("name", sim.DEEP_PRESETS)
+@pytest.mark.parametrize("name", [s.key for s in SCENARIOS if s.values["view"] == "deep"])
 def test_deep_chart_is_valid_with_bound_above(name):
-    g = sim.deep_preset(name).gradients()
+    g = scenario_deep(name)
     rows = spec_rows(charts.deep_chart(g))
     assert_finite(rows)
     measured = series(rows, charts.DEEP_LABEL, "layer")
@@ -182,8 +194,19 @@ def test_deep_chart_is_finite_at_the_extremes():
         r.get("series") != charts.DEEP_LABEL for r in spec_rows(charts.deep_chart(zero)))
 
 
-def test_pow10_text_never_overflows():
-    assert charts._pow10_text(np.array([-400.5, 0.0, 2.999999])) == ["3.16e-401", "1e+0", "1e+3"]
+def test_value_labels_never_overflow():
+    """Labels come from explorer.format.pow10_text: 10^-400.5 is written, never formed as a float."""
+    log_norms = np.array([-400.5, 0.0, 2.999999]) * math.log(10.0)
+    df = charts.contributions_frame(log_norms, log_norms)
+    assert list(df["value"][:3]) == ["3.16e-401", "1e+00", "1e+03"]
+
+
+def test_contributions_chart_draws_the_cut_rule():
+    terms = np.log([1e-9, 1e-7, 1e-3, 1.0])
+    rows = spec_rows(charts.contributions_chart(terms, terms + 1.0, math.log(1e-6)))
+    assert_finite(rows)
+    assert [r["y"] for r in rows if "y" in r] == [pytest.approx(-6.0)]
+    assert not [r for r in spec_rows(charts.contributions_chart(terms, terms + 1.0)) if "y" in r]
 
 
 # ---------------------------------------------------------------------------
@@ -202,32 +225,27 @@ def test_scenarios_set_every_control_of_both_views():
         assert s.values["view"] in ("rnn", "deep")
 
 
-def test_recurrent_scenarios_are_the_sim_presets():
-    fields = {"act": "activation", "form": "form", "kind": "kind", "tkind": "target_kind", "target": "target",
-              "n": "n", "T": "T", "inp": "input_scale", "bias": "bias", "seed": "seed"}
-    presets = {name: sim.rnn_preset(name) for name in sim.RNN_PRESETS}
-    used = set()
+def test_recurrent_scenarios_build_their_settings_exactly():
+    """The page's typed settings carry every recurrent control of each scenario (the one source of presets)."""
     for s in SCENARIOS:
-        if s.values["view"] == "rnn":
-            p = presets[s.key]
-            used.add(s.key)
-            for control, attr in fields.items():
-                assert s.values[control] == getattr(p, attr), (s.key, control)
-    assert used == set(presets)
+        settings = rd.RNNSettings.from_values(s.values)
+        assert (settings.act, settings.form, settings.kind, settings.target, settings.n, settings.T, settings.inp,
+                settings.bias, settings.seed) == (s.values["act"], s.values["form"], s.values["kind"],
+                                                  s.values["target"], s.values["n"], s.values["T"], s.values["inp"],
+                                                  s.values["bias"], int(s.values["seed"])), s.key
+        assert settings.tkind == rd.resolved_target_kind(s.values["kind"], s.values["tkind"])
 
 
-def test_deep_scenarios_are_the_sim_presets():
-    by_key = {"deep_sigmoid": "sigmoid_vanishing", "deep_relu_he": "relu_he", "deep_tanh_orthogonal": "tanh_orthogonal"}
-    for s in SCENARIOS:
-        if s.values["view"] == "deep":
-            p = sim.deep_preset(by_key[s.key])
-            got = (s.values["d_act"], s.values["d_init"], s.values["d_sw"], s.values["d_sb"], s.values["d_depth"],
-                   s.values["d_width"], s.values["d_seed"])
-            assert got == (p.activation, p.init, p.sigma_w, p.sigma_b, p.depth, p.width, p.seed)
+def test_deep_scenarios_differ_in_what_their_labels_name():
+    deep = {s.key: s.values for s in SCENARIOS if s.values["view"] == "deep"}
+    assert set(deep) == {"deep_sigmoid", "deep_relu_he", "deep_tanh_orthogonal"}
+    assert (deep["deep_sigmoid"]["d_act"], deep["deep_sigmoid"]["d_init"]) == ("sigmoid", "gaussian")
+    assert (deep["deep_relu_he"]["d_act"], deep["deep_relu_he"]["d_init"]) == ("relu", "he")
+    assert (deep["deep_tanh_orthogonal"]["d_act"], deep["deep_tanh_orthogonal"]["d_init"]) == ("tanh", "orthogonal")
 
 
 def test_frames_carry_plain_column_names():
-    tr = sim.rnn_preset("tanh_vanishing").simulate()
+    tr = scenario_trace("tanh_vanishing")
     df = charts.bound_frame(*rnn_arrays(tr))
     assert isinstance(df, pd.DataFrame)
     assert all(c.isidentifier() for c in df.columns)

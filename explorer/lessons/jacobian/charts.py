@@ -31,10 +31,9 @@ from explorer.chartkit import (
     finite_rows,
     log10_axis,
 )
-from explorer.sim.deep import DeepGradients
-from explorer.sim.rnn import JacobianGrid, SweepResult
+from explorer.format import LN10, factor_text, log10_of, pow10_text
+from explorer.sim import DeepGradients, JacobianGrid, SweepResult
 
-LN10 = float(np.log(10.0))
 SOLID = [1, 0]
 DOTTED = [2, 3]
 
@@ -48,23 +47,6 @@ TERM_BOUND_LABEL = "bound ‖∂E_T/∂x_T‖ η^(T−k) ‖∂⁺x_k/∂W_rec�
 
 DEEP_LABEL = "measured ‖∂C/∂b^l‖"
 DEEP_BOUND_LABEL = "bound γ^(L−l+1) ∏‖w^r‖₂ ‖a^L − y‖"
-
-
-def _log10(log_values) -> np.ndarray:
-    """Natural logs to log10, keeping -inf and NaN as they are."""
-    return np.asarray(log_values, dtype=float) / LN10
-
-
-def _pow10_text(log10_values: np.ndarray) -> list[str]:
-    """``10^x`` written as ``3.2e-120`` without forming the number (it may not fit a float)."""
-    out = []
-    for v in np.asarray(log10_values, dtype=float):
-        exponent = int(np.floor(v))
-        mantissa = 10 ** (v - exponent)
-        if mantissa >= 9.995:
-            mantissa, exponent = 1.0, exponent + 1
-        out.append(f"{mantissa:.3g}e{exponent:+d}")
-    return out
 
 
 def _series_scales(domain: Sequence[str], colors: Sequence[str], dashes: Sequence[list[int]]) -> dict:
@@ -103,13 +85,13 @@ def bound_frame(
     T = len(log_norms) - 1
     lag = T - np.arange(T + 1)
     frames = [
-        pd.DataFrame({"lag": lag, "log10_norm": _log10(values), "series": label})
+        pd.DataFrame({"lag": lag, "log10_norm": log10_of(values), "series": label})
         # Drawn in this order: the measured norm last, on top of the back-propagated gradient it bounds.
         for label, values in ((BACKPROP_LABEL, log_backprop), (BOUND_LABEL, log_bound),
                               (DATA_BOUND_LABEL, log_data_bound), (MEASURED_LABEL, log_norms))
     ]
     df = finite_rows(pd.concat(frames, ignore_index=True), ["lag", "log10_norm"])
-    df["value"] = _pow10_text(df["log10_norm"].to_numpy())
+    df["value"] = pow10_text(df["log10_norm"].to_numpy())
     return df
 
 
@@ -175,10 +157,10 @@ def sweep_frame(sweeps: Mapping[str, SweepResult]) -> pd.DataFrame:
     frames = []
     for name, res in sweeps.items():
         label = ACTIVATION_LABELS[name]
-        frames.append(pd.DataFrame({"sigma_max": res.scales, "log10_factor": _log10(res.log_growth_rate),
+        frames.append(pd.DataFrame({"sigma_max": res.scales, "log10_factor": log10_of(res.log_growth_rate),
                                     "activation": label, "quantity": "measured",
                                     "mean_derivative": res.mean_derivative, "rho": res.spectral_radius}))
-        frames.append(pd.DataFrame({"sigma_max": res.scales, "log10_factor": _log10(res.log_eta),
+        frames.append(pd.DataFrame({"sigma_max": res.scales, "log10_factor": log10_of(res.log_eta),
                                     "activation": label, "quantity": "bound η = σ_max γ",
                                     "mean_derivative": res.mean_derivative, "rho": res.spectral_radius}))
     if not frames:
@@ -186,7 +168,7 @@ def sweep_frame(sweeps: Mapping[str, SweepResult]) -> pd.DataFrame:
     df = finite_rows(pd.concat(frames, ignore_index=True),
                      ["sigma_max", "log10_factor", "mean_derivative", "rho"])
     df = df[df["sigma_max"] > 0].reset_index(drop=True)
-    df["factor"] = [f"×{10 ** v:.4g}" if abs(v) < 300 else f"×1e{v:+.0f}" for v in df["log10_factor"]]
+    df["factor"] = [factor_text(v * LN10) for v in df["log10_factor"]]
     return df
 
 
@@ -277,10 +259,10 @@ def heatmap_frame(grid: JacobianGrid) -> pd.DataFrame:
     i, j = np.tril_indices(steps.size)
     df = pd.DataFrame({
         "t": steps[i], "k": steps[j], "t0": edges_lo[i], "t1": edges_hi[i], "k0": edges_lo[j], "k1": edges_hi[j],
-        "log10_norm": _log10(np.asarray(grid.log_norms)[i, j]),
+        "log10_norm": log10_of(np.asarray(grid.log_norms)[i, j]),
     })
     df = finite_rows(df, ["log10_norm"])
-    df["value"] = _pow10_text(df["log10_norm"].to_numpy())
+    df["value"] = pow10_text(df["log10_norm"].to_numpy())
     return df
 
 
@@ -373,31 +355,42 @@ def contributions_frame(log_terms: np.ndarray, log_bounds: np.ndarray) -> pd.Dat
     """Long frame (k, log10_norm, series) for ``k = 1..T``; exact zeros dropped."""
     k = np.arange(1, len(log_terms) + 1)
     df = pd.concat([
-        pd.DataFrame({"k": k, "log10_norm": _log10(log_terms), "series": TERM_LABEL}),
-        pd.DataFrame({"k": k, "log10_norm": _log10(log_bounds), "series": TERM_BOUND_LABEL}),
+        pd.DataFrame({"k": k, "log10_norm": log10_of(log_terms), "series": TERM_LABEL}),
+        pd.DataFrame({"k": k, "log10_norm": log10_of(log_bounds), "series": TERM_BOUND_LABEL}),
     ], ignore_index=True)
     df = finite_rows(df, ["k", "log10_norm"])
-    df["value"] = _pow10_text(df["log10_norm"].to_numpy())
+    df["value"] = pow10_text(df["log10_norm"].to_numpy())
     return df
 
 
-def contributions_chart(log_terms: np.ndarray, log_bounds: np.ndarray) -> alt.Chart:
-    """Size of each temporal contribution ``term_k`` of ``∂E_T/∂W_rec`` (solid) and its bound (dashed)."""
+def contributions_chart(log_terms: np.ndarray, log_bounds: np.ndarray, log_cut: float | None = None) -> alt.LayerChart:
+    """Size of each temporal contribution ``term_k`` of ``∂E_T/∂W_rec`` (solid) and its bound (dashed).
+
+    ``log_cut`` (natural log) draws a dotted rule at the size above which a term counts.
+    """
     df = contributions_frame(log_terms, log_bounds)
+    values = df["log10_norm"].to_numpy()
+    cut = None if log_cut is None or not np.isfinite(log_cut) else float(log_cut) / LN10
     chart = (
         alt.Chart(df)
         .mark_line(strokeWidth=2.5, clip=True)
         .encode(
             x=alt.X("k:Q", title="step k whose term it is (T is the newest)"),
             y=alt.Y("log10_norm:Q", axis=log10_axis("‖term_k‖_F (log scale)"),
-                    scale=alt.Scale(domain=_padded_domain(df["log10_norm"].to_numpy()), nice=False)),
+                    scale=alt.Scale(domain=_padded_domain(values if cut is None else np.append(values, cut)),
+                                    nice=False)),
             **_series_scales([TERM_LABEL, TERM_BOUND_LABEL], [MEASURED, THEORY], [SOLID, THEORY_DASH]),
             tooltip=[alt.Tooltip("series:N"), alt.Tooltip("k:Q", title="step k"),
                      alt.Tooltip("value:N", title="size"),
                      alt.Tooltip("log10_norm:Q", title="log10", format=".3f")],
         )
     )
-    return configure(base_properties(chart, height=320))
+    layers: list = [chart]
+    if cut is not None:
+        rule = pd.DataFrame({"y": [cut], "label": [f"cut: terms above {pow10_text([cut])[0]} count"]})
+        layers.append(alt.Chart(rule).mark_rule(color=NEUTRAL, strokeDash=DOTTED, strokeWidth=2)
+                      .encode(y="y:Q", tooltip=[alt.Tooltip("label:N", title="rule")]))
+    return configure(base_properties(alt.layer(*layers), height=320))
 
 
 # ---------------------------------------------------------------------------
@@ -407,13 +400,13 @@ def contributions_chart(log_terms: np.ndarray, log_bounds: np.ndarray) -> alt.Ch
 def deep_frame(g: DeepGradients) -> pd.DataFrame:
     """Long frame (layer, log10_norm, series) of measured gradients and the bound; zeros dropped."""
     df = pd.concat([
-        pd.DataFrame({"layer": g.layers, "log10_norm": _log10(g.log_delta_norms), "series": DEEP_LABEL,
+        pd.DataFrame({"layer": g.layers, "log10_norm": log10_of(g.log_delta_norms), "series": DEEP_LABEL,
                       "mean_dsigma": g.mean_abs_dsigma}),
-        pd.DataFrame({"layer": g.layers, "log10_norm": _log10(g.log_bound), "series": DEEP_BOUND_LABEL,
+        pd.DataFrame({"layer": g.layers, "log10_norm": log10_of(g.log_bound), "series": DEEP_BOUND_LABEL,
                       "mean_dsigma": g.mean_abs_dsigma}),
     ], ignore_index=True)
     df = finite_rows(df, ["layer", "log10_norm", "mean_dsigma"])
-    df["value"] = _pow10_text(df["log10_norm"].to_numpy())
+    df["value"] = pow10_text(df["log10_norm"].to_numpy())
     return df
 
 

@@ -1,10 +1,8 @@
-"""Scenarios of the Jacobian-bound page.
+"""Scenarios of the Jacobian-bound page: the one place they live.
 
-The recurrent scenarios are the presets of :mod:`explorer.sim.rnn`
-(``RNN_PRESETS``) and the deep ones those of :mod:`explorer.sim.deep`
-(``DEEP_PRESETS``), copied here as plain values so that this module imports
-nothing heavy. ``tests/sim`` checks the presets' teaching points; the page
-tests check that every scenario here runs.
+Plain values, so this module imports nothing heavy.
+``tests/lessons/test_jacobian_reading.py`` checks each scenario's teaching
+point against the simulation; the page tests check that every scenario runs.
 
 Every control of both views exists on every run (the closed view's sit in an
 expander), so every scenario sets all of them: ``view`` picks what is shown.
@@ -15,7 +13,7 @@ from explorer.scenario import Scenario
 RNN_DEFAULTS = {
     "act": "tanh", "form": "pascanu", "kind": "gaussian", "tkind": "sigma_max",
     "target": 0.9, "n": 64, "T": 200, "inp": 1.0, "bias": 0.0, "seed": 0.0,
-    "sweep": ["sigmoid", "tanh", "relu"],
+    "sweep": ["sigmoid", "tanh", "relu"], "decades": 6,
 }
 """Defaults of the recurrent view's controls (preset ``tanh_vanishing``)."""
 
@@ -87,8 +85,9 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario(
         "nilpotent",
-        "Nilpotent W: ρ = 0, yet the products explode",
-        "Every eigenvalue is 0 but σ_max = 2: at the fixed point x = 0 the product over k < n steps has norm 2ᵏ.",
+        "Nilpotent W: ρ = 0, yet the products grow for n − 1 steps",
+        "Every eigenvalue is 0 but σ_max = 2: at the fixed point x = 0 the product over k < n steps has norm 2ᵏ, "
+        "and from k = n on it is exactly 0 — a bounded transient, not an explosion.",
         _rnn(kind="nilpotent", target=2.0, n=20, T=40, inp=0.0),
     ),
     Scenario(
