@@ -147,7 +147,8 @@ def rho_caption(s: sim.BoundSummary) -> str:
     head = ("σ_max < 1/γ is sufficient for vanishing. The reverse, σ_max > 1/γ, is only necessary for "
             "explosion: the inequality runs one way. The condition concerns the largest singular value. "
             "The eigenvalues of W_rec (ρ) predict the rate per step only near the linear regime, where every "
-            "σ′ stays at its value at the origin; saturation makes each factor smaller than W_rec alone.")
+            "σ′ ≈ 1 (small tanh states, or the identity); saturation, or the sigmoid's σ′ ≤ ¼, makes every factor "
+            "W_rec·diag(σ′) smaller, and the products can vanish although ρ > 1.")
     rho, rate = s.spectral_radius, s.log_rate
     if s.regime is Regime.ZERO or not math.isfinite(rate):
         tail = (f" Here ρ = {rho:.3g}, and the product becomes exactly 0 from lag {s.zero_from_lag}, so there is "
@@ -160,8 +161,8 @@ def rho_caption(s: sim.BoundSummary) -> str:
             tail = (f" Here {measured} is close to ρ = {rho:.3g}: the network stays near its linear regime, "
                     "where ρ sets the rate.")
         elif rate < log_rho and rho > 1.0 and rate < 0.0:
-            tail = (f" Here the products vanish, {measured}, although ρ = {rho:.3g} > 1: the saturated σ′ "
-                    "shrink every factor, so ρ alone would have predicted explosion.")
+            tail = (f" Here the products vanish at {factor_text(rate, 3)} per step although ρ = {rho:.3g} > 1: "
+                    "the saturated σ′ shrink every factor, so ρ alone would have predicted explosion.")
         elif rate < log_rho:
             tail = f" Here {measured} is well below ρ = {rho:.3g}: the σ′ factors shrink every step."
         else:
