@@ -11,11 +11,10 @@ from streamlit.testing.v1 import AppTest
 from explorer import sim
 from explorer.app.registry import page
 from explorer.lessons.power import charts as charts
+from explorer.lessons.power import reading as rd
 from tests.conftest import APP, assert_charts_finite, assert_finite, spec_rows
 
 THEORY = "theory"
-
-
 
 
 def series(rows: list[dict], name: str, column: str) -> np.ndarray:
@@ -151,6 +150,52 @@ def test_plane_chart_drops_a_zero_iterate():
         nxt = tr.direction[3] * 10 ** (tr.log10_norm[3] - tr.log10_norm[2])
     rows = spec_rows(charts.plane_chart(sim.unit_circle_image(M), sim.eigen_lines(M), tr.direction[:3], nxt))
     assert_finite(rows)
+
+
+def axis_titles(chart) -> list[str]:
+    spec = chart.to_dict()
+    return [layer["encoding"]["y"]["axis"]["title"] for layer in spec.get("layer", [spec])
+            if "axis" in layer.get("encoding", {}).get("y", {})]
+
+
+def test_every_log_axis_of_the_page_says_log_scale():
+    """The angle axis used to say only "radians"; every log10 axis names its scale."""
+    tr = trace_of("distinct", 40)
+    angle = charts.angle_chart(tr.angle, sim.theory_log10_angle(tr), theory_label=THEORY)
+    norm = charts.norm_chart(tr.log10_norm, math.log10(3), theory_label=THEORY)
+    assert axis_titles(angle) == ["angle to v₁ (radians, log scale)"]
+    assert axis_titles(norm) == ["‖x_t‖ (log scale)"]
+
+
+def test_pow10_tooltips_carry_into_the_exponent():
+    """10^-4.0001 is 9.998e-05 rounded to 1.00e-04, never the drifted "10e-5"."""
+    rows = spec_rows(charts.norm_chart(np.array([-4.0001, -5.0]), -1.0, theory_label=THEORY))
+    labels = {r["norm"] for r in rows if r["series"] == charts.MEASURED_LABEL}
+    assert labels == {"1e-04", "1e-05"}
+
+
+@pytest.mark.parametrize(("matrix", "expect"), [("distinct", "log10_angle"), ("rotation", "turn"),
+                                                 ("opposite", "turn")])
+def test_convergence_chart_draws_the_angle_or_the_turn_as_the_reading_decides(matrix, expect):
+    r = rd.convergence_result(rd.MatrixSettings(matrix), 60)
+    rows = spec_rows(charts.convergence_chart(r, "direction"))
+    assert_finite(rows)
+    assert rows and all(expect in row for row in rows)
+    norm_rows = spec_rows(charts.convergence_chart(r, "norm"))
+    assert {row["series"] for row in norm_rows} == {charts.MEASURED_LABEL, rd.NORM_THEORY_LABEL}
+    rq_rows = spec_rows(charts.convergence_chart(r, "rayleigh"))
+    assert {row["series"] for row in rq_rows} == {charts.MEASURED_LABEL, rd.rayleigh_label(r)}
+    with pytest.raises(ValueError, match="which must be one of"):
+        charts.convergence_chart(r, "spectrum")
+
+
+def test_plane_step_chart_draws_the_current_step_of_the_result():
+    result = rd.plane_result(rd.MatrixSettings("distinct", "row"))
+    rows = spec_rows(charts.plane_step_chart(result, 7))
+    assert_finite(rows)
+    current = [r for r in rows if r.get("layer") == "current direction x_t"]
+    assert len(current) == 1 and current[0]["s"] == 7
+    assert any(r.get("layer") == "image of the circle under Wᵀ" for r in rows)
 
 
 # ---------------------------------------------------------------------------
