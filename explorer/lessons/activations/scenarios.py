@@ -30,7 +30,7 @@ SCENARIOS = (
     Scenario(
         "gelu",
         "GELU's slope exceeds one",
-        "GELU overshoots 1 just right of the origin, so its worst-case bound grows with depth.",
+        "GELU's slope exceeds 1 for x > 0.752 (peaking at 1.13 at x = √2), so its worst-case bound grows with depth.",
         {"show": ["gelu", "relu", "identity"], "slope": 0.1, "xmax": 4.0, "thr": 0.1, "mu": 0.0, "s": 1.0, "depth": 50},
     ),
     Scenario(
