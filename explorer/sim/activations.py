@@ -183,8 +183,17 @@ def activation(name: str, *, slope: float = DEFAULT_LEAKY_SLOPE) -> Activation:
     ``x Phi(x)`` (Hendrycks & Gimpel 2016). Pascanu et al. (2013) use it to
     bound each Jacobian factor of a recurrent network.
 
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+    .. [2] Hendrycks, D. and Gimpel, K. (2016). Gaussian Error Linear Units (GELUs). arXiv:1606.08415.
+    .. [3] LeCun, Y., Bottou, L., Orr, G. B. and Müller, K.-R. (1998). Efficient BackProp. In Neural
+       Networks: Tricks of the Trade, Springer.
+
     Examples
     --------
+    >>> from explorer.sim import activation
     >>> act = activation("sigmoid")
     >>> act.gamma
     0.25
@@ -267,8 +276,18 @@ def derivative_moments(
     per layer in a randomly initialised network (Glorot & Bengio 2010;
     He et al. 2015).
 
+    References
+    ----------
+    .. [1] Goodfellow, I., Bengio, Y. and Courville, A. (2016). Deep Learning. MIT Press, §8.2.5 and
+       §10.11.
+    .. [2] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+    .. [3] LeCun, Y., Bottou, L., Orr, G. B. and Müller, K.-R. (1998). Efficient BackProp. In Neural
+       Networks: Tricks of the Trade, Springer.
+
     Examples
     --------
+    >>> from explorer.sim import derivative_moments
     >>> m1, m2 = derivative_moments("relu")
     >>> round(m1, 12), round(m2, 12)
     (0.5, 0.5)
@@ -321,8 +340,15 @@ def layers_to_reach(factor: float, threshold: float = 1e-6) -> int | None:
     -----
     Computed in log domain: ``L = ceil(ln threshold / ln factor)``.
 
+    References
+    ----------
+    .. [1] Nielsen, M. A. (2015). Neural Networks and Deep Learning, ch. 5. Determination Press.
+    .. [2] Goodfellow, I., Bengio, Y. and Courville, A. (2016). Deep Learning. MIT Press, §8.2.5 and
+       §10.11.
+
     Examples
     --------
+    >>> from explorer.sim import layers_to_reach
     >>> layers_to_reach(0.25)
     10
     >>> layers_to_reach(1.0) is None
@@ -391,8 +417,15 @@ def derivative_histogram(
         At most :data:`MAX_SAMPLES`.
     seed : int, default 0
 
+    References
+    ----------
+    .. [1] Nielsen, M. A. (2015). Neural Networks and Deep Learning, ch. 5. Determination Press.
+    .. [2] LeCun, Y., Bottou, L., Orr, G. B. and Müller, K.-R. (1998). Efficient BackProp. In Neural
+       Networks: Tricks of the Trade, Springer.
+
     Examples
     --------
+    >>> from explorer.sim import derivative_histogram
     >>> h = derivative_histogram("relu", n_samples=1000, seed=1)
     >>> round(float(h.fraction.sum()), 12)
     1.0
@@ -487,8 +520,17 @@ def depth_factors(
     Everything is returned as ``log10`` so that ``0.25^500 = 10^-301`` and
     beyond stay plottable.
 
+    References
+    ----------
+    .. [1] Nielsen, M. A. (2015). Neural Networks and Deep Learning, ch. 5. Determination Press.
+    .. [2] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+    .. [3] Goodfellow, I., Bengio, Y. and Courville, A. (2016). Deep Learning. MIT Press, §8.2.5 and
+       §10.11.
+
     Examples
     --------
+    >>> from explorer.sim import depth_factors
     >>> d = depth_factors("sigmoid", max_depth=20)
     >>> d.layers_gamma
     10
@@ -523,8 +565,16 @@ def saturation_intervals(
     Found on a grid of ``num`` points; each interval's ends are grid points
     (accurate to ``(x_max - x_min) / (num - 1)``).
 
+    References
+    ----------
+    .. [1] LeCun, Y., Bottou, L., Orr, G. B. and Müller, K.-R. (1998). Efficient BackProp. In Neural
+       Networks: Tricks of the Trade, Springer.
+    .. [2] Glorot, X. and Bengio, Y. (2010). Understanding the difficulty of training deep feedforward
+       neural networks. AISTATS.
+
     Examples
     --------
+    >>> from explorer.sim import saturation_intervals
     >>> saturation_intervals("relu", -2, 2, 0.5, num=5)
     [(-2.0, 0.0)]
     """
@@ -584,8 +634,17 @@ def tanh_sigmoid_relation(x) -> TanhSigmoidRelation:
     why tanh networks keep gradients alive longer than sigmoid ones
     (LeCun et al. 1998, "Efficient BackProp").
 
+    References
+    ----------
+    .. [1] LeCun, Y., Bottou, L., Orr, G. B. and Müller, K.-R. (1998). Efficient BackProp. In Neural
+       Networks: Tricks of the Trade, Springer.
+    .. [2] Goodfellow, I., Bengio, Y. and Courville, A. (2016). Deep Learning. MIT Press, §8.2.5 and
+       §10.11.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import tanh_sigmoid_relation
     >>> r = tanh_sigmoid_relation(np.linspace(-5, 5, 11))
     >>> bool(r.max_abs_error < 1e-15 and r.max_abs_error_derivative < 1e-15)
     True

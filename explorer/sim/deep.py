@@ -329,8 +329,18 @@ def init_weight_std(init: str, width: int, sigma_w: float = 1.0) -> float:
     gradients roughly constant for activations with ``sigma'(0) = 1``; He
     doubles it to make up for ReLU zeroing half of its inputs.
 
+    References
+    ----------
+    .. [1] Glorot, X. and Bengio, Y. (2010). Understanding the difficulty of training deep feedforward
+       neural networks. AISTATS.
+    .. [2] He, K., Zhang, X., Ren, S. and Sun, J. (2015). Delving deep into rectifiers: surpassing
+       human-level performance on ImageNet classification. ICCV.
+    .. [3] LeCun, Y., Bottou, L., Orr, G. B. and Müller, K.-R. (1998). Efficient BackProp. In Neural
+       Networks: Tricks of the Trade, Springer.
+
     Examples
     --------
+    >>> from explorer.sim import init_weight_std
     >>> round(init_weight_std("he", 128), 6)
     0.125
     >>> init_weight_std("xavier", 50) == init_weight_std("gaussian", 50)
@@ -607,8 +617,19 @@ def build_network(
     Meant for small networks (tests, finite differences, inspection). The
     orthogonal weights are formed explicitly from their Householder factors.
 
+    References
+    ----------
+    .. [1] Glorot, X. and Bengio, Y. (2010). Understanding the difficulty of training deep feedforward
+       neural networks. AISTATS.
+    .. [2] He, K., Zhang, X., Ren, S. and Sun, J. (2015). Delving deep into rectifiers: surpassing
+       human-level performance on ImageNet classification. ICCV.
+    .. [3] Saxe, A. M., McClelland, J. L. and Ganguli, S. (2014). Exact solutions to the nonlinear
+       dynamics of learning in deep linear neural networks. ICLR.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import build_network
     >>> net = build_network(3, 4, sigma_w=1.0, init="orthogonal", seed=1)
     >>> net.weights.shape
     (3, 4, 4)
@@ -657,8 +678,16 @@ def network_gradients(network: DeepNetwork, activation: str) -> DeepGradients:
     ``network_gradients(build_network(...), a)`` agrees with
     ``deep_network_gradients(..., a)`` to rounding.
 
+    References
+    ----------
+    .. [1] Nielsen, M. A. (2015). Neural Networks and Deep Learning, ch. 5. Determination Press.
+    .. [2] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import build_network, network_gradients
     >>> net = build_network(4, 3, sigma_w=1.0, seed=2)
     >>> g = network_gradients(net, "tanh")
     >>> bool(np.all(g.log_delta_norms <= g.log_bound + 1e-9))
@@ -741,8 +770,22 @@ def deep_network_gradients(
     being stored. The spectral norms dominate the cost for the Gaussian
     schemes; orthogonal layers need none (``||sigma_w Q||_2 = sigma_w``).
 
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+    .. [2] Glorot, X. and Bengio, Y. (2010). Understanding the difficulty of training deep feedforward
+       neural networks. AISTATS.
+    .. [3] He, K., Zhang, X., Ren, S. and Sun, J. (2015). Delving deep into rectifiers: surpassing
+       human-level performance on ImageNet classification. ICCV.
+    .. [4] Saxe, A. M., McClelland, J. L. and Ganguli, S. (2014). Exact solutions to the nonlinear
+       dynamics of learning in deep linear neural networks. ICLR.
+    .. [5] Nielsen, M. A. (2015). Neural Networks and Deep Learning, ch. 5. Determination Press.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import deep_network_gradients
     >>> g = deep_network_gradients(20, 16, "sigmoid", sigma_w=1.0, seed=0)
     >>> g.log_delta_norms.shape
     (20,)
@@ -848,8 +891,17 @@ def deep_gradient_summary(g: DeepGradients) -> DeepSummary:
     some exceed 1 the bound says nothing and only the measurement decides
     (Pascanu, Mikolov & Bengio 2013; Nielsen, ch. 5).
 
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+    .. [2] Nielsen, M. A. (2015). Neural Networks and Deep Learning, ch. 5. Determination Press.
+    .. [3] Goodfellow, I., Bengio, Y. and Courville, A. (2016). Deep Learning. MIT Press, §8.2.5 and
+       §10.11.
+
     Examples
     --------
+    >>> from explorer.sim import deep_gradient_summary, deep_network_gradients
     >>> s = deep_gradient_summary(deep_network_gradients(20, 16, "sigmoid", sigma_w=1.0, seed=0))
     >>> s.regime, s.guaranteed, bool(s.log_rate < s.log_bound_rate < 0)
     (<Regime.VANISHES: 'vanishes'>, True, True)

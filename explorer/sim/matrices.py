@@ -210,8 +210,13 @@ def parse_matrix(text: str, max_size: int = MAX_MATRIX_SIZE) -> np.ndarray:
     converted with :func:`float`, so arbitrary input cannot execute code, and
     the length cap bounds the work.
 
+    References
+    ----------
+    .. [1] IEEE (2019). IEEE Standard for Floating-Point Arithmetic (IEEE 754-2019).
+
     Examples
     --------
+    >>> from explorer.sim import parse_matrix
     >>> parse_matrix("1 2; 3 4").tolist()
     [[1.0, 2.0], [3.0, 4.0]]
     >>> parse_matrix("[[1, -2e-1], [+3, .5]]").tolist()
@@ -297,8 +302,13 @@ def format_matrix(W: np.ndarray, precision: int | None = None) -> str:
     ValueError
         If ``W`` is not a finite real 2-D array or ``precision`` is not a positive integer.
 
+    References
+    ----------
+    .. [1] IEEE (2019). IEEE Standard for Floating-Point Arithmetic (IEEE 754-2019).
+
     Examples
     --------
+    >>> from explorer.sim import format_matrix
     >>> print(format_matrix([[3.0, -2.0], [0.0, 0.25]]))
     3    -2
     0  0.25

@@ -271,8 +271,16 @@ def dominant_spectrum(W: np.ndarray, *, form: Form = "column") -> DominantSpectr
     the multiplicity (Jordan block). Spectral radius below ``1e-7 ||W||_F``
     counts as zero (nilpotent). See Goodfellow et al., *Deep Learning*, §8.2.5.
 
+    References
+    ----------
+    .. [1] Golub, G. H. and Van Loan, C. F. (2013). Matrix Computations, 4th ed. Johns Hopkins University
+       Press, §7.3 (the power method).
+    .. [2] Horn, R. A. and Johnson, C. R. (2013). Matrix Analysis, 2nd ed. Cambridge University Press,
+       §5.6 (Gelfand's formula).
+
     Examples
     --------
+    >>> from explorer.sim import dominant_spectrum
     >>> s = dominant_spectrum([[2.0, 1.0], [1.0, 2.0]])
     >>> s.kind, round(s.ratio, 6)
     ('simple', 0.333333)
@@ -401,8 +409,17 @@ def power_method(W: np.ndarray, x0: np.ndarray, steps: int, *, form: Form = "col
       is the single eigenvector ``e_1`` and the angle decays only like
       ``|lambda| / t``.
 
+    References
+    ----------
+    .. [1] Golub, G. H. and Van Loan, C. F. (2013). Matrix Computations, 4th ed. Johns Hopkins University
+       Press, §7.3 (the power method).
+    .. [2] Goodfellow, I., Bengio, Y. and Courville, A. (2016). Deep Learning. MIT Press, §8.2.5 and
+       §10.11.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import power_method
     >>> tr = power_method([[2.0, 1.0], [1.0, 2.0]], [1.0, 0.0], 30)
     >>> round(float(tr.rayleigh[-1]), 6), round(tr.ratio, 4)
     (3.0, 0.3333)
@@ -558,8 +575,15 @@ def convergence_summary(
     gains ``-log10(rate)`` digits per step (Golub & Van Loan, *Matrix
     Computations*, §7.3.1; Goodfellow et al., *Deep Learning*, §8.2.5).
 
+    References
+    ----------
+    .. [1] Golub, G. H. and Van Loan, C. F. (2013). Matrix Computations, 4th ed. Johns Hopkins University
+       Press, §7.3 (the power method).
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import convergence_summary
     >>> s = convergence_summary([[3.0, 0.0], [0.0, 1.0]])
     >>> round(s.digits_per_step, 4), round(s.steps_for_digits, 1)
     (0.4771, 21.0)
@@ -644,8 +668,17 @@ def unit_circle_image(W: np.ndarray, *, num: int = 257) -> CircleImage:
     values of ``W``; one step of the power method maps the iterate's direction
     onto it.
 
+    References
+    ----------
+    .. [1] Golub, G. H. and Van Loan, C. F. (2013). Matrix Computations, 4th ed. Johns Hopkins University
+       Press, §7.3 (the power method).
+    .. [2] Horn, R. A. and Johnson, C. R. (2013). Matrix Analysis, 2nd ed. Cambridge University Press,
+       §5.6 (Gelfand's formula).
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import unit_circle_image
     >>> img = unit_circle_image([[2.0, 0.0], [0.0, 0.5]], num=5)
     >>> img.image.shape
     (5, 2)
@@ -701,8 +734,16 @@ def eigen_lines(W: np.ndarray) -> tuple[EigenLine, ...]:
     These are the lines the power method can settle on: ``W`` maps each to
     itself, stretched by its eigenvalue (Goodfellow et al., *Deep Learning*, §8.2.5).
 
+    References
+    ----------
+    .. [1] Horn, R. A. and Johnson, C. R. (2013). Matrix Analysis, 2nd ed. Cambridge University Press,
+       §5.6 (Gelfand's formula).
+    .. [2] Golub, G. H. and Van Loan, C. F. (2013). Matrix Computations, 4th ed. Johns Hopkins University
+       Press, §7.3 (the power method).
+
     Examples
     --------
+    >>> from explorer.sim import eigen_lines
     >>> lines = eigen_lines([[2.0, 1.0], [1.0, 2.0]])
     >>> [round(line.eigenvalue, 6) for line in lines]
     [3.0, 1.0]
@@ -864,8 +905,16 @@ def random_gaussian_preset(n: int = 50, gain: float = 1.0, seed: int = 0) -> Pre
     radius ``gain`` as ``n`` grows, so ``|lambda_1| ~ gain`` and the gap to
     ``lambda_2`` is small.
 
+    References
+    ----------
+    .. [1] Girko, V. L. (1985). Circular law. Theory of Probability and Its Applications 29(4), 694-706.
+    .. [2] Golub, G. H. and Van Loan, C. F. (2013). Matrix Computations, 4th ed. Johns Hopkins University
+       Press, §7.3 (the power method).
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import random_gaussian_preset
     >>> p = random_gaussian_preset(8, gain=1.5, seed=3)
     >>> p.W.shape, p.x0.shape, round(float(np.linalg.norm(p.x0)), 6)
     ((8, 8), (8,), 1.0)
@@ -905,8 +954,17 @@ def preset_matrix(name: str) -> PresetMatrix:
     *Deep Learning*, §8.2.5; the non-normal one follows Trefethen & Embree,
     *Spectra and Pseudospectra*).
 
+    References
+    ----------
+    .. [1] Golub, G. H. and Van Loan, C. F. (2013). Matrix Computations, 4th ed. Johns Hopkins University
+       Press, §7.3 (the power method).
+    .. [2] Goodfellow, I., Bengio, Y. and Courville, A. (2016). Deep Learning. MIT Press, §8.2.5 and
+       §10.11.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import preset_matrix
     >>> p = preset_matrix("distinct")
     >>> sorted(round(float(v), 6) for v in np.linalg.eigvals(p.W))
     [1.0, 3.0]
@@ -968,8 +1026,15 @@ def custom_preset(W: np.ndarray, seed: int = 0) -> PresetMatrix:
     with probability one, which is the assumption behind the power method
     (Golub & Van Loan, *Matrix Computations*, §7.3.1).
 
+    References
+    ----------
+    .. [1] Golub, G. H. and Van Loan, C. F. (2013). Matrix Computations, 4th ed. Johns Hopkins University
+       Press, §7.3 (the power method).
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import custom_preset
     >>> p = custom_preset([[1.0, 2.0], [3.0, 4.0]], seed=5)
     >>> p.name, p.W.shape, round(float(np.linalg.norm(p.x0)), 6)
     ('custom', (2, 2), 1.0)
@@ -1021,8 +1086,14 @@ def theory_log10_angle(trace: PowerTrace) -> np.ndarray:
 
     Everything is evaluated in log domain: ``rate^t`` for ``t = 10^4`` never underflows.
 
+    References
+    ----------
+    .. [1] Golub, G. H. and Van Loan, C. F. (2013). Matrix Computations, 4th ed. Johns Hopkins University
+       Press, §7.3 (the power method).
+
     Examples
     --------
+    >>> from explorer.sim import power_method, theory_log10_angle
     >>> tr = power_method([[3.0, 0.0], [0.0, 1.0]], [1.0, 1.0], 3)
     >>> [round(float(v), 4) for v in 10 ** theory_log10_angle(tr)]
     [0.7854, 0.2618, 0.0873, 0.0291]
@@ -1077,8 +1148,17 @@ def direction_turns(trace: PowerTrace) -> np.ndarray:
     ``r e^{+-i theta}`` keeps the direction turning forever. Computed as
     ``atan2(|rejection|, projection)``, accurate for small turns.
 
+    References
+    ----------
+    .. [1] Golub, G. H. and Van Loan, C. F. (2013). Matrix Computations, 4th ed. Johns Hopkins University
+       Press, §7.3 (the power method).
+    .. [2] Horn, R. A. and Johnson, C. R. (2013). Matrix Analysis, 2nd ed. Cambridge University Press,
+       §5.6 (Gelfand's formula).
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import direction_turns, power_method
     >>> c, s = np.cos(np.pi / 6), np.sin(np.pi / 6)
     >>> tr = power_method([[c, -s], [s, c]], [1.0, 0.0], 3)
     >>> [round(float(v), 6) for v in direction_turns(tr)[1:]]
@@ -1192,8 +1272,14 @@ def measure_convergence(trace: PowerTrace, *, digits: float = 10.0) -> MeasuredC
     and Rayleigh range are taken over the second half of the run, after early
     transients.
 
+    References
+    ----------
+    .. [1] Golub, G. H. and Van Loan, C. F. (2013). Matrix Computations, 4th ed. Johns Hopkins University
+       Press, §7.3 (the power method).
+
     Examples
     --------
+    >>> from explorer.sim import measure_convergence, power_method
     >>> m = measure_convergence(power_method([[3.0, 0.0], [0.0, 1.0]], [1.0, 1.0], 40))
     >>> round(m.digits_per_step, 3), m.steps_to_digits, round(10 ** m.log10_growth_per_step, 6)
     (0.477, 22.0, 3.0)

@@ -374,8 +374,17 @@ def simulate_rnn(
     out exactly on the mantissa, and every ``σ'`` is evaluated at the true
     (clipped to ``±2**62``, where it is constant) value.
 
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+    .. [2] Goodfellow, I., Bengio, Y. and Courville, A. (2016). Deep Learning. MIT Press, §8.2.5 and
+       §10.11.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import simulate_rnn
     >>> tr = simulate_rnn(0.5 * np.eye(2), np.eye(2), np.zeros(2), np.ones((3, 2)), np.zeros(2), "identity")
     >>> tr.states[:, 0].tolist()
     [0.0, 1.0, 1.5, 1.75]
@@ -466,8 +475,17 @@ def step_jacobian(trace: RNNTrace, j: int) -> np.ndarray:
     Pascanu form: ``W_rec diag(σ'(x_{j-1}))`` (Pascanu et al. 2013, eq. 5 with the
     transpose corrected). Elman form: ``diag(σ'(a_j)) W_rec``.
 
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+    .. [2] Goodfellow, I., Bengio, Y. and Courville, A. (2016). Deep Learning. MIT Press, §8.2.5 and
+       §10.11.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import simulate_rnn, step_jacobian
     >>> tr = simulate_rnn(2 * np.eye(2), np.eye(2), np.zeros(2), np.zeros((1, 2)), np.zeros(2), "tanh")
     >>> step_jacobian(tr, 1).tolist()
     [[2.0, 0.0], [0.0, 2.0]]
@@ -503,8 +521,17 @@ def jacobian_product(trace: RNNTrace, t: int, k: int) -> np.ndarray:
         If the indices are out of range, or the product could leave the float
         range (its data-dependent bound exceeds ``e**600``).
 
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+    .. [2] Goodfellow, I., Bengio, Y. and Courville, A. (2016). Deep Learning. MIT Press, §8.2.5 and
+       §10.11.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import jacobian_product, simulate_rnn
     >>> tr = simulate_rnn(2 * np.eye(2), np.eye(2), np.zeros(2), np.zeros((3, 2)), np.zeros(2), "identity")
     >>> float(jacobian_product(tr, 3, 0)[0, 0])
     8.0
@@ -627,8 +654,20 @@ def jacobian_profile(
     ``W_rec`` after ``n`` steps, a derivative that underflowed to 0) the entry and
     all earlier ones are ``-inf``.
 
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+    .. [2] Golub, G. H. and Van Loan, C. F. (2013). Matrix Computations, 4th ed. Johns Hopkins University
+       Press, §7.3 (the power method).
+    .. [3] Goodfellow, I., Bengio, Y. and Courville, A. (2016). Deep Learning. MIT Press, §8.2.5 and
+       §10.11.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> import math
+    >>> from explorer.sim import jacobian_profile, orthogonal_matrix, simulate_rnn
     >>> W = 3.0 * orthogonal_matrix(4, seed=0)
     >>> tr = simulate_rnn(W, np.eye(4), np.zeros(4), np.ones((5, 4)), np.zeros(4), "identity")
     >>> prof = jacobian_profile(tr, method="certified")
@@ -726,8 +765,20 @@ def jacobian_log_norms(trace: RNNTrace, t: int | None = None) -> np.ndarray:
     singular value, and about one ``n x n`` matmul per lag; see
     :func:`jacobian_profile` for the algorithm and diagnostics.
 
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+    .. [2] Goodfellow, I., Bengio, Y. and Courville, A. (2016). Deep Learning. MIT Press, §8.2.5 and
+       §10.11.
+    .. [3] Golub, G. H. and Van Loan, C. F. (2013). Matrix Computations, 4th ed. Johns Hopkins University
+       Press, §7.3 (the power method).
+
     Examples
     --------
+    >>> import numpy as np
+    >>> import math
+    >>> from explorer.sim import jacobian_log_norms, simulate_rnn
     >>> tr = simulate_rnn(2.0 * np.eye(3), np.eye(3), np.zeros(3), np.ones((4, 3)), np.zeros(3), "identity")
     >>> np.round(jacobian_log_norms(tr) / math.log(2.0), 9).tolist()
     [4.0, 3.0, 2.0, 1.0, 0.0]
@@ -760,8 +811,15 @@ def pascanu_eta(W_rec: np.ndarray, activation: str) -> float:
     condition ``σ_max(W_rec) < 1/γ`` for vanishing gradients of Pascanu et al.
     (2013), §2.1. ``η > 1`` is necessary, not sufficient, for exploding ones.
 
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import pascanu_eta
     >>> pascanu_eta(3.0 * np.eye(2), "sigmoid")
     0.75
     """
@@ -789,8 +847,18 @@ def pascanu_log_bound(trace: RNNTrace, t: int | None = None) -> np.ndarray:
     ``||∂x_t/∂x_k||_2 <= η^(t-k)`` with ``η = ||W_rec||_2 γ`` (Pascanu et al. 2013).
     Holds for both forms.
 
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+    .. [2] Goodfellow, I., Bengio, Y. and Courville, A. (2016). Deep Learning. MIT Press, §8.2.5 and
+       §10.11.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> import math
+    >>> from explorer.sim import pascanu_log_bound, simulate_rnn
     >>> tr = simulate_rnn(8.0 * np.eye(2), np.eye(2), np.zeros(2), np.zeros((2, 2)), np.zeros(2), "sigmoid")
     >>> np.round(pascanu_log_bound(tr) / math.log(2.0), 12).tolist()
     [2.0, 1.0, 0.0]
@@ -828,8 +896,15 @@ def data_dependent_log_bound(trace: RNNTrace, t: int | None = None) -> np.ndarra
     the trajectory saturates. It lies between the measured norm and
     :func:`pascanu_log_bound`.
 
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import data_dependent_log_bound, simulate_rnn
     >>> tr = simulate_rnn(np.eye(2), np.eye(2), np.zeros(2), np.zeros((2, 2)), np.zeros(2), "tanh")
     >>> data_dependent_log_bound(tr).tolist()
     [0.0, 0.0, 0.0]
@@ -924,8 +999,18 @@ def backprop_log_norms(trace: RNNTrace, g_T: np.ndarray | None = None, *, seed: 
     only when ``g_T`` has a component along it. Renormalised by powers of two
     at every step (overflow-free).
 
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+    .. [2] Goodfellow, I., Bengio, Y. and Courville, A. (2016). Deep Learning. MIT Press, §8.2.5 and
+       §10.11.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> import math
+    >>> from explorer.sim import backprop_log_norms, simulate_rnn
     >>> tr = simulate_rnn(2.0 * np.eye(2), np.eye(2), np.zeros(2), np.ones((3, 2)), np.zeros(2), "identity")
     >>> np.round(backprop_log_norms(tr, np.array([1.0, 0.0])) / math.log(2.0), 12).tolist()
     [3.0, 2.0, 1.0, 0.0]
@@ -973,8 +1058,17 @@ def temporal_contributions(trace: RNNTrace, g_T: np.ndarray | None = None, *, se
     Jacobian products vanish, the old terms (small ``k``) drop out of the sum
     and the gradient only carries short-term information.
 
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+    .. [2] Bengio, Y., Simard, P. and Frasconi, P. (1994). Learning long-term dependencies with gradient
+       descent is difficult. IEEE Transactions on Neural Networks 5(2), 157-166.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import simulate_rnn, temporal_contributions
     >>> tr = simulate_rnn(0.5 * np.eye(2), np.eye(2), np.zeros(2), np.ones((3, 2)), np.zeros(2), "identity")
     >>> np.round(np.exp(temporal_contributions(tr, np.array([1.0, 0.0]))), 6).tolist()
     [0.0, 0.707107, 2.12132]
@@ -1009,8 +1103,15 @@ def temporal_contribution_matrices(
         If ``T * n * n`` exceeds the cap or a term is too large for floats
         (``ln ||term||_F > 700``); use :func:`temporal_contributions` then.
 
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import simulate_rnn, temporal_contribution_matrices
     >>> tr = simulate_rnn(0.5 * np.eye(1), np.eye(1), np.zeros(1), np.ones((2, 1)), np.zeros(1), "identity")
     >>> temporal_contribution_matrices(tr, np.array([1.0]))[:, 0, 0].tolist()
     [0.0, 1.0]
@@ -1092,8 +1193,17 @@ def saturation_profile(trace: RNNTrace, threshold: float | None = None) -> Satur
     network whose ``σ_max(W_rec)`` exceeds ``1/γ`` can still have vanishing
     gradients (Pascanu et al. 2013, §2.1; Goodfellow et al., §10.7).
 
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+    .. [2] LeCun, Y., Bottou, L., Orr, G. B. and Müller, K.-R. (1998). Efficient BackProp. In Neural
+       Networks: Tricks of the Trade, Springer.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import saturation_profile, simulate_rnn
     >>> tr = simulate_rnn(np.eye(2), np.eye(2), np.zeros(2), 50 * np.ones((3, 2)), np.zeros(2), "tanh")
     >>> sp = saturation_profile(tr)
     >>> round(sp.fraction_saturated, 3)
@@ -1171,8 +1281,18 @@ def recurrent_matrix(
     extreme case (Trefethen & Embree, *Spectra and Pseudospectra*): eigenvalues
     all zero, yet ``||W^k||_2 = σ_max^k`` for ``k < n``.
 
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+    .. [2] Saxe, A. M., McClelland, J. L. and Ganguli, S. (2014). Exact solutions to the nonlinear
+       dynamics of learning in deep linear neural networks. ICLR.
+    .. [3] Girko, V. L. (1985). Circular law. Theory of Probability and Its Applications 29(4), 694-706.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import recurrent_matrix, spectral_norm, spectral_radius
     >>> W = recurrent_matrix(50, target=1.5, seed=3)
     >>> round(spectral_norm(W), 12)
     1.5
@@ -1223,8 +1343,15 @@ def make_rnn_inputs(T: int, m: int, scale: float = 1.0, seed: int = 0) -> np.nda
     -------
     ndarray, shape (T, m)
 
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import make_rnn_inputs
     >>> make_rnn_inputs(3, 2, 0.0).tolist()
     [[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]
     >>> bool(np.array_equal(make_rnn_inputs(4, 3, seed=5), make_rnn_inputs(4, 3, seed=5)))
@@ -1272,8 +1399,16 @@ def simulate_random_rnn(
     -------
     RNNTrace
 
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+    .. [2] Goodfellow, I., Bengio, Y. and Courville, A. (2016). Deep Learning. MIT Press, §8.2.5 and
+       §10.11.
+
     Examples
     --------
+    >>> from explorer.sim import simulate_random_rnn
     >>> tr = simulate_random_rnn("tanh", 8, 20, target=0.9, seed=1)
     >>> tr.states.shape
     (21, 8)
@@ -1383,8 +1518,17 @@ def growth_rate_sweep(
     ``ln η``; where it sits far below (saturation, non-normality) the condition
     ``σ_max < 1/γ`` is visibly sufficient but not necessary.
 
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+    .. [2] Goodfellow, I., Bengio, Y. and Courville, A. (2016). Deep Learning. MIT Press, §8.2.5 and
+       §10.11.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import growth_rate_sweep
     >>> res = growth_rate_sweep("identity", 16, 50, [0.5, 2.0], kind="orthogonal")
     >>> np.round(res.growth_factor, 9).tolist()
     [0.5, 2.0]
@@ -1514,8 +1658,18 @@ def jacobian_norm_grid(trace: RNNTrace, steps) -> JacobianGrid:
     (grid points are far apart, so a wide block rarely pays off); ``n <= 32``
     uses a direct SVD.
 
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+    .. [2] Goodfellow, I., Bengio, Y. and Courville, A. (2016). Deep Learning. MIT Press, §8.2.5 and
+       §10.11.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> import math
+    >>> from explorer.sim import jacobian_norm_grid, simulate_rnn
     >>> tr = simulate_rnn(2.0 * np.eye(3), np.eye(3), np.zeros(3), np.ones((4, 3)), np.zeros(3), "identity")
     >>> g = jacobian_norm_grid(tr, [0, 2, 4])
     >>> np.round(g.log_norms / math.log(2.0), 9)
@@ -1634,8 +1788,14 @@ def jacobian_grid_steps(
     The grid first loses points (down to ``min_cells``), then range: at
     ``n = 256`` the default budget covers the first few dozen steps.
 
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+
     Examples
     --------
+    >>> from explorer.sim import jacobian_grid_steps
     >>> jacobian_grid_steps(200, 64)[-3:].tolist()
     [188, 194, 200]
     >>> int(jacobian_grid_steps(1000, 256)[-1]) < 200
@@ -1680,8 +1840,18 @@ def profile_growth_rate(log_norms, *, discard: float = 0.25) -> float:
         factor per step). ``-inf`` if the product is exactly zero somewhere in
         that range; NaN if fewer than two lags remain.
 
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+    .. [2] Horn, R. A. and Johnson, C. R. (2013). Matrix Analysis, 2nd ed. Cambridge University Press,
+       §5.6 (Gelfand's formula).
+
     Examples
     --------
+    >>> import numpy as np
+    >>> import math
+    >>> from explorer.sim import profile_growth_rate
     >>> round(profile_growth_rate(math.log(0.5) * np.arange(10, -1, -1)) / math.log(0.5), 12)
     1.0
     """
@@ -1725,8 +1895,15 @@ def temporal_contribution_log_bounds(
     With ``η < 1`` the bound of the oldest terms falls geometrically: whatever
     the data, the gradient forgets them.
 
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import simulate_rnn, temporal_contribution_log_bounds, temporal_contributions
     >>> tr = simulate_rnn(0.5 * np.eye(2), np.eye(2), np.zeros(2), np.ones((3, 2)), np.zeros(2), "identity")
     >>> bool(np.all(temporal_contributions(tr, np.array([1.0, 0.0]))
     ...             <= temporal_contribution_log_bounds(tr, np.array([1.0, 0.0])) + 1e-12))
@@ -1819,8 +1996,16 @@ def bound_summary(trace: RNNTrace, log_norms, *, discard: float = 0.25) -> Bound
     the bound is about the largest *singular* value, and a nilpotent ``W_rec``
     (``ρ = 0``) can still make the products grow for up to ``n - 1`` steps.
 
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+    .. [2] Goodfellow, I., Bengio, Y. and Courville, A. (2016). Deep Learning. MIT Press, §8.2.5 and
+       §10.11.
+
     Examples
     --------
+    >>> from explorer.sim import bound_summary, jacobian_log_norms, simulate_random_rnn
     >>> tr = simulate_random_rnn("tanh", 16, 60, target=0.5, seed=2)
     >>> s = bound_summary(tr, jacobian_log_norms(tr))
     >>> s.regime, s.guaranteed, round(s.eta, 12), bool(s.max_excess <= 1e-9)

@@ -254,8 +254,20 @@ def matrix_power_log_norms(W: np.ndarray, steps: int) -> np.ndarray:
     §8.2.5); its transient behaviour for non-normal ``W`` is the subject of
     Trefethen & Embree, *Spectra and Pseudospectra*, ch. 14-16.
 
+    References
+    ----------
+    .. [1] Horn, R. A. and Johnson, C. R. (2013). Matrix Analysis, 2nd ed. Cambridge University Press,
+       §5.6 (Gelfand's formula).
+    .. [2] Trefethen, L. N. and Embree, M. (2005). Spectra and Pseudospectra: The Behavior of Nonnormal
+       Matrices and Operators. Princeton University Press.
+    .. [3] Goodfellow, I., Bengio, Y. and Courville, A. (2016). Deep Learning. MIT Press, §8.2.5 and
+       §10.11.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> import math
+    >>> from explorer.sim import matrix_power_log_norms
     >>> lam = 3.0
     >>> logs = matrix_power_log_norms([[lam]], 10_000)
     >>> round(float(logs[-1] / 10_000), 6) == round(math.log(lam), 6)
@@ -456,8 +468,18 @@ def gradient_log_norms(W: np.ndarray, g: np.ndarray, steps: int) -> np.ndarray:
     exponent is accumulated, so ``10^(+-5000)`` is no problem. Cost
     ``O(steps n^2)``.
 
+    References
+    ----------
+    .. [1] Goodfellow, I., Bengio, Y. and Courville, A. (2016). Deep Learning. MIT Press, §8.2.5 and
+       §10.11.
+    .. [2] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> import math
+    >>> from explorer.sim import gradient_log_norms
     >>> logs = gradient_log_norms(np.diag([2.0, 0.5]), [0.0, 1.0], 3)
     >>> [round(float(v), 4) for v in logs / math.log(2.0)]
     [0.0, -1.0, -2.0, -3.0]
@@ -558,8 +580,17 @@ def matrix_from_eigenvalues(eigenvalues, *, nonnormality: float = 0.0, seed: int
     change of basis, so ``seed`` turns the eigenvectors but leaves every
     ``||W^t||`` unchanged.
 
+    References
+    ----------
+    .. [1] Trefethen, L. N. and Embree, M. (2005). Spectra and Pseudospectra: The Behavior of Nonnormal
+       Matrices and Operators. Princeton University Press.
+    .. [2] Horn, R. A. and Johnson, C. R. (2013). Matrix Analysis, 2nd ed. Cambridge University Press,
+       §5.6 (Gelfand's formula).
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import matrix_from_eigenvalues
     >>> W = matrix_from_eigenvalues([0.5, 0.3 + 0.4j, 0.3 - 0.4j], seed=1)
     >>> np.round(np.sort_complex(np.linalg.eigvals(W)), 6).tolist()
     [(0.3-0.4j), (0.3+0.4j), (0.5+0j)]
@@ -616,8 +647,16 @@ def jordan_block(eigenvalue: float, size: int) -> np.ndarray:
     ``|lambda| = 1`` the norm grows like ``t^(size-1) / (size-1)!`` although
     ``rho(J) = 1``; eigenvalues alone would predict a constant norm.
 
+    References
+    ----------
+    .. [1] Horn, R. A. and Johnson, C. R. (2013). Matrix Analysis, 2nd ed. Cambridge University Press,
+       §5.6 (Gelfand's formula).
+    .. [2] Trefethen, L. N. and Embree, M. (2005). Spectra and Pseudospectra: The Behavior of Nonnormal
+       Matrices and Operators. Princeton University Press.
+
     Examples
     --------
+    >>> from explorer.sim import jordan_block
     >>> jordan_block(0.5, 3).tolist()
     [[0.5, 1.0, 0.0], [0.0, 0.5, 1.0], [0.0, 0.0, 0.5]]
     """
@@ -727,8 +766,19 @@ def spectrum_growth(W: np.ndarray, steps: int) -> SpectrumGrowth:
     defective one (``cond(V) = inf``) adds polynomial factors
     (Trefethen & Embree, *Spectra and Pseudospectra*, ch. 14-16).
 
+    References
+    ----------
+    .. [1] Horn, R. A. and Johnson, C. R. (2013). Matrix Analysis, 2nd ed. Cambridge University Press,
+       §5.6 (Gelfand's formula).
+    .. [2] Trefethen, L. N. and Embree, M. (2005). Spectra and Pseudospectra: The Behavior of Nonnormal
+       Matrices and Operators. Princeton University Press.
+    .. [3] Goodfellow, I., Bengio, Y. and Courville, A. (2016). Deep Learning. MIT Press, §8.2.5 and
+       §10.11.
+
     Examples
     --------
+    >>> import math
+    >>> from explorer.sim import spectrum_growth
     >>> g = spectrum_growth([[0.8, 10.0], [0.0, 0.8]], 40)
     >>> round(math.exp(g.log_rho), 3), g.peak_step, round(math.exp(g.log_peak), 1)
     (0.8, 4, 20.5)
@@ -852,8 +902,18 @@ def mode_contributions(W: np.ndarray, x: np.ndarray, steps: int) -> ModeContribu
     order ``eps cond(V) ||x||``; for a defective ``W`` no eigenvector basis
     exists. ``reliable`` flags both cases.
 
+    References
+    ----------
+    .. [1] Goodfellow, I., Bengio, Y. and Courville, A. (2016). Deep Learning. MIT Press, §8.2.5 and
+       §10.11.
+    .. [2] Trefethen, L. N. and Embree, M. (2005). Spectra and Pseudospectra: The Behavior of Nonnormal
+       Matrices and Operators. Princeton University Press.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> import math
+    >>> from explorer.sim import mode_contributions
     >>> mc = mode_contributions(np.diag([2.0, 0.5]), [1.0, 1.0], 2)
     >>> np.round(mc.log_contributions / math.log(2.0), 6).tolist()
     [[0.0, 1.0, 2.0], [0.0, -1.0, -2.0]]
@@ -978,8 +1038,14 @@ def half_life_steps(eigenvalues) -> HalfLives:
     about 69 steps, which is why long-range signals in a recurrent net fade
     (Goodfellow et al., *Deep Learning*, §8.2.5 and §10.7).
 
+    References
+    ----------
+    .. [1] Goodfellow, I., Bengio, Y. and Courville, A. (2016). Deep Learning. MIT Press, §8.2.5 and
+       §10.11.
+
     Examples
     --------
+    >>> from explorer.sim import half_life_steps
     >>> h = half_life_steps([0.5, 2.0, -1.0, 0.0])
     >>> h.steps.tolist(), h.direction.tolist()
     ([1.0, 1.0, inf, 0.0], ['halving', 'doubling', 'steady', 'halving'])
@@ -1055,8 +1121,17 @@ def float_limit_steps(log_norms) -> FloatLimits:
     face of exploding and vanishing gradients (Goodfellow et al., *Deep
     Learning*, §4.1 on overflow and underflow).
 
+    References
+    ----------
+    .. [1] IEEE (2019). IEEE Standard for Floating-Point Arithmetic (IEEE 754-2019).
+    .. [2] Higham, N. J. (2002). Accuracy and Stability of Numerical Algorithms, 2nd ed. SIAM, ch. 3 and
+       18 (products of matrices).
+
     Examples
     --------
+    >>> import numpy as np
+    >>> import math
+    >>> from explorer.sim import float_limit_steps
     >>> lim = float_limit_steps(np.arange(200) * math.log(2.0))  # ||.|| = 2^t
     >>> lim.float32_overflow_step, lim.float64_overflow_step, lim.float64_underflow_step
     (128, None, None)
@@ -1159,8 +1234,16 @@ def random_gaussian_spectrum(n: int, gain: float, seed: int, steps: int) -> Rand
     vanishing and exploding that careful initialisation aims for
     (Goodfellow et al., *Deep Learning*, §8.2.5 and §8.4). Cost ``O(n^3 + steps n^2)``.
 
+    References
+    ----------
+    .. [1] Girko, V. L. (1985). Circular law. Theory of Probability and Its Applications 29(4), 694-706.
+    .. [2] Horn, R. A. and Johnson, C. R. (2013). Matrix Analysis, 2nd ed. Cambridge University Press,
+       §5.6 (Gelfand's formula).
+
     Examples
     --------
+    >>> import math
+    >>> from explorer.sim import random_gaussian_spectrum
     >>> rs = random_gaussian_spectrum(200, 1.1, seed=0, steps=100)
     >>> bool(abs(math.exp(rs.log_rho) - 1.1) < 0.15)
     True
@@ -1225,8 +1308,19 @@ def spectrum_from_modes(modes) -> np.ndarray:
     mode oscillates inside an envelope ``magnitude^t``. A negative real
     eigenvalue flips sign every step.
 
+    References
+    ----------
+    .. [1] Goodfellow, I., Bengio, Y. and Courville, A. (2016). Deep Learning. MIT Press, §8.2.5 and
+       §10.11.
+    .. [2] Horn, R. A. and Johnson, C. R. (2013). Matrix Analysis, 2nd ed. Cambridge University Press,
+       §5.6 (Gelfand's formula).
+
     Examples
     --------
+    >>> import numpy as np
+    >>> import math
+    >>> from explorer.sim import spectrum_from_modes
+    >>> from explorer.sim.spectra import real
     >>> spectrum_from_modes([(1.05, 0.0, "real"), (0.5, math.pi, "real")]).tolist()
     [(1.05+0j), (-0.5+0j)]
     >>> np.round(spectrum_from_modes([(1.0, math.pi / 2, "pair")]), 12).tolist()
@@ -1308,8 +1402,17 @@ def growth_regime(eigenvalues, *, tol: float = CRITICAL_TOL) -> np.ndarray:
     critical mode really stays bounded depends on more than ``|lambda|``: a
     Jordan block on the unit circle grows like a polynomial.
 
+    References
+    ----------
+    .. [1] Goodfellow, I., Bengio, Y. and Courville, A. (2016). Deep Learning. MIT Press, §8.2.5 and
+       §10.11.
+    .. [2] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of training recurrent neural
+       networks. ICML.
+
     Examples
     --------
+    >>> import math
+    >>> from explorer.sim import growth_regime
     >>> growth_regime([1.05, 0.3 + 0.4j, complex(math.cos(1.0), math.sin(1.0))]).tolist()
     [<Regime.EXPLODES: 'explodes'>, <Regime.VANISHES: 'vanishes'>, <Regime.NEUTRAL: 'neutral'>]
     """
@@ -1352,8 +1455,15 @@ def unit_vector(n: int, seed: int, stream: int = 1) -> np.ndarray:
     component along every eigenvector, so every mode of ``W^t x`` shows up
     (Goodfellow et al., *Deep Learning*, §8.2.5).
 
+    References
+    ----------
+    .. [1] Mezzadri, F. (2007). How to generate random matrices from the classical compact groups.
+       Notices of the AMS 54(5), 592-604.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import unit_vector
     >>> x = unit_vector(5, seed=3)
     >>> round(float(np.linalg.norm(x)), 12), bool(np.any(x != unit_vector(5, seed=3, stream=2)))
     (1.0, True)
@@ -1395,8 +1505,18 @@ def late_log_growth_rate(log_values, *, start_fraction: float = 0.5) -> float:
     ``||W^t||`` (Gelfand's formula) and, for a random Gaussian ``W``, about
     ``ln gain`` (Girko's circular law).
 
+    References
+    ----------
+    .. [1] Horn, R. A. and Johnson, C. R. (2013). Matrix Analysis, 2nd ed. Cambridge University Press,
+       §5.6 (Gelfand's formula).
+    .. [2] Trefethen, L. N. and Embree, M. (2005). Spectra and Pseudospectra: The Behavior of Nonnormal
+       Matrices and Operators. Princeton University Press.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> import math
+    >>> from explorer.sim import late_log_growth_rate
     >>> late_log_growth_rate(np.arange(11) * math.log(1.05)) == math.log(1.05)
     True
     """
@@ -1451,8 +1571,17 @@ def jordan_corner_log(eigenvalue: float, size: int, steps: int) -> np.ndarray:
     *Spectra and Pseudospectra*, ch. 16). Binomials are taken through
     ``gammaln``, so nothing overflows.
 
+    References
+    ----------
+    .. [1] Horn, R. A. and Johnson, C. R. (2013). Matrix Analysis, 2nd ed. Cambridge University Press,
+       §5.6 (Gelfand's formula).
+    .. [2] Trefethen, L. N. and Embree, M. (2005). Spectra and Pseudospectra: The Behavior of Nonnormal
+       Matrices and Operators. Princeton University Press.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from explorer.sim import jordan_corner_log
     >>> np.round(np.exp(jordan_corner_log(1.0, 3, 4)), 9).tolist()
     [0.0, 0.0, 1.0, 3.0, 6.0]
     """
@@ -1498,8 +1627,18 @@ def modal_cancellation_log(mc: ModeContributions) -> float:
     transient growth of non-normal matrices (Trefethen & Embree,
     *Spectra and Pseudospectra*, ch. 14).
 
+    References
+    ----------
+    .. [1] Trefethen, L. N. and Embree, M. (2005). Spectra and Pseudospectra: The Behavior of Nonnormal
+       Matrices and Operators. Princeton University Press.
+    .. [2] Higham, N. J. (2002). Accuracy and Stability of Numerical Algorithms, 2nd ed. SIAM, ch. 3 and
+       18 (products of matrices).
+
     Examples
     --------
+    >>> import numpy as np
+    >>> import math
+    >>> from explorer.sim import matrix_from_eigenvalues, modal_cancellation_log, mode_contributions
     >>> W = matrix_from_eigenvalues([0.9, 0.5], nonnormality=0.99, seed=0)
     >>> bool(modal_cancellation_log(mode_contributions(W, [1.0, 0.0], 5)) > math.log(10))
     True
