@@ -187,7 +187,7 @@ __all__ = [  # noqa: RUF022  (grouped by topic, not sorted)
     "power_method",
     "theory_log10_angle",
     "unit_circle_image",
-    # The power page's matrix library (to move to the page's scenarios; see docs/api.md).
+    # The power page's matrix library: used by the power view until it moves to the page's scenarios.
     "PRESET_MATRICES",
     "PresetMatrix",
     "custom_preset",
