@@ -23,6 +23,8 @@ from typing import Literal
 
 import numpy as np
 
+from explorer.sim._constants import LN2 as _LN2
+from explorer.sim._constants import LN10 as _LN10
 from explorer.sim._validate import choice, integer, real, real_array, square_matrix
 from explorer.sim.random_matrices import gaussian_matrix
 
@@ -76,7 +78,6 @@ _NILPOTENT_RTOL = 1e-7
 # A defective nilpotent matrix has computed eigenvalues of order sqrt(eps) * ||W||
 # rather than exactly 0, so "spectral radius 0" needs a tolerance (relative to ||W||_F).
 
-_LN2 = float(np.log(2.0))
 _ANGLE_BLOCK_ROWS = 2048
 _UNDERFLOW_GUARD = 2.0**-500
 # Below this max-entry size, squaring inside ``norm`` could underflow to 0.
@@ -196,7 +197,7 @@ class PowerTrace:
     @property
     def log10_norm(self) -> np.ndarray:
         """``log10 ||x_t||_2`` (same data as ``log_norm``, base 10)."""
-        return self.log_norm / np.log(10.0)
+        return self.log_norm / _LN10
 
     @property
     def eigenvalues(self) -> np.ndarray:
@@ -1117,7 +1118,7 @@ def theory_log10_angle(trace: PowerTrace) -> np.ndarray:
         # tan(theta0) in log domain; sin(theta0) = 0 gives -inf (already on the eigenvector)
         ln_tan0 = float(np.log(np.sin(theta0)) - np.log(np.cos(theta0)))
         ln_tan = -np.logaddexp(-ln_tan0, np.log(t) - float(np.log(abs(spectrum.dominant_eigenvalue))))
-    log10_tan = ln_tan / np.log(10.0)
+    log10_tan = ln_tan / _LN10
     # arctan(y) = y to 16 digits for y < 1e-8; above that evaluate arctan directly
     small = log10_tan < -8.0
     out[small] = log10_tan[small]

@@ -39,6 +39,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
+from explorer.sim._constants import LN2 as _LN2
+from explorer.sim._constants import LN10 as _LN10
 from explorer.sim._linalg import SVD_MAX_SIZE, TopSingularValueTracker, top_singular_value
 from explorer.sim._regime import Regime
 from explorer.sim._validate import choice, integer, real, real_array
@@ -134,8 +136,6 @@ MATRIX_KINDS: tuple[str, ...] = ("gaussian", "orthogonal", "nilpotent")
 TARGET_KINDS: tuple[str, ...] = ("sigma_max", "spectral_radius")
 """What :func:`recurrent_matrix` scales to its target."""
 
-_LN2 = math.log(2.0)
-_LN10 = math.log(10.0)
 _STATE_EXPONENT_CAP = 256  # states are stored unscaled while max|x_t| < 2**256
 _CLIP_EXPONENT = 62  # every activation's derivative is constant (in floats) beyond 2**61
 _HOMOGENEOUS = frozenset({"identity", "relu", "leaky_relu"})  # σ(c x) = c σ(x) for c > 0

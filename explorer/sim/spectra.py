@@ -32,6 +32,7 @@ import numpy as np
 from scipy.linalg import blas
 from scipy.special import gammaln
 
+from explorer.sim._constants import LN2
 from explorer.sim._linalg import log_top_singular_values
 from explorer.sim._regime import Regime
 from explorer.sim._validate import integer, real, real_array, square_matrix
@@ -148,7 +149,7 @@ def _pow2_prescale(A: np.ndarray) -> tuple[np.ndarray, float]:
     exponent = _pow2_exponent(A)
     if exponent is None:
         return A, -math.inf
-    return np.ldexp(A, -exponent), exponent * math.log(2.0)
+    return np.ldexp(A, -exponent), exponent * LN2
 
 
 def _sticky_neg_inf(log_values: np.ndarray) -> np.ndarray:
@@ -308,7 +309,7 @@ class _Prescaled:
     @classmethod
     def of(cls, A: np.ndarray, *, with_eigenvectors: bool = False) -> _Prescaled:
         scaled, log_scale = _pow2_prescale(A)
-        exponent = 0 if log_scale == -math.inf else round(log_scale / math.log(2.0))
+        exponent = 0 if log_scale == -math.inf else round(log_scale / LN2)
         _, sing, right = np.linalg.svd(scaled)
         if with_eigenvectors:
             lam, vectors = np.linalg.eig(scaled)
@@ -388,7 +389,7 @@ def _power_log_norms(pre: _Prescaled, steps: int) -> np.ndarray:
             if basis is not None:
                 basis = _refine_basis(S[filled - 1], basis)
             log_norms = log_top_singular_values(S, fro2, basis)
-            out[t0 + 1 : t0 + filled + 1] = (log2_stack[:filled] + _HEADROOM) * math.log(2.0) + log_norms
+            out[t0 + 1 : t0 + filled + 1] = (log2_stack[:filled] + _HEADROOM) * LN2 + log_norms
         if filled < b:
             out[t0 + filled + 1 :] = -math.inf
             break
@@ -405,7 +406,7 @@ def _power_log_norms(pre: _Prescaled, steps: int) -> np.ndarray:
 def _log_norm_of_scaled(v: np.ndarray, log2_v: float) -> float:
     """``ln ||v 2^log2_v||_2`` for ``v`` with max ``|entry|`` near ``2^_HEADROOM`` (no overflow)."""
     unit = np.ldexp(v, -_HEADROOM)
-    return (log2_v + _HEADROOM) * math.log(2.0) + 0.5 * math.log(float(unit @ unit))
+    return (log2_v + _HEADROOM) * LN2 + 0.5 * math.log(float(unit @ unit))
 
 
 def _vector_log_norms(A: np.ndarray, x: np.ndarray, steps: int) -> np.ndarray:
@@ -954,7 +955,7 @@ def mode_contributions(W: np.ndarray, x: np.ndarray, steps: int) -> ModeContribu
     keep, is_pair = keep[order], is_pair[order]
 
     t = np.arange(steps + 1)
-    log_c = _log(np.abs(coeffs[keep])) + np.where(is_pair, math.log(2.0), 0.0)
+    log_c = _log(np.abs(coeffs[keep])) + np.where(is_pair, LN2, 0.0)
     log_lam = _log(np.abs(lam[keep]))
     # t ln|lambda|, with lambda^0 = 1 also for lambda = 0.
     rate = np.zeros((keep.size, steps + 1))
@@ -1055,7 +1056,7 @@ def half_life_steps(eigenvalues) -> HalfLives:
     log_mag = _log(magnitude)
     steps = np.full(arr.size, math.inf)
     moving = log_mag != 0.0
-    steps[moving] = math.log(2.0) / np.abs(log_mag[moving])  # 1/inf = 0 for lambda = 0
+    steps[moving] = LN2 / np.abs(log_mag[moving])  # 1/inf = 0 for lambda = 0
     direction = np.where(log_mag > 0, "doubling", np.where(log_mag < 0, "halving", "steady"))
     return HalfLives(eigenvalues=arr, magnitude=magnitude, steps=steps, direction=direction)
 
