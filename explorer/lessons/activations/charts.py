@@ -9,7 +9,9 @@ import numpy as np
 import pandas as pd
 
 from explorer.chartkit import (
+    ACCENT,
     ACTIVATION_LABELS,
+    MEASURED,
     THEORY,
     THEORY_DASH,
     activation_scale,
@@ -20,17 +22,28 @@ from explorer.chartkit import (
     legend_width,
     log10_axis,
 )
-from explorer.sim.activations import (
-    Activation,
-    DepthFactors,
-    DerivativeHistogram,
-    TanhSigmoidRelation,
-)
+from explorer.sim import Activation, DepthFactors, DerivativeHistogram, TanhSigmoidRelation
 
 _COLOR_TITLE = "Activation"
 _LEGEND_GAP = 25
 """Pixels between two legends side by side under a chart."""
-DEPTH_CHART_HEIGHT = 340
+DEPTH_CHART_HEIGHT = 260
+"""Plot height of the depth chart; its legends go below it (see :func:`plot_height`)."""
+HISTOGRAM_HEIGHT = 220
+TANH_HEIGHT = 220
+AXIS_TITLE_PX = 14
+"""Axis title font size set by :func:`explorer.chartkit.configure`."""
+
+
+def plot_height(chart, height: int):
+    """Full width, and ``height`` for the plot itself: legends and axes are added around it.
+
+    Streamlit's default autosize (``fit``) squeezes legends into the given height, so a
+    chart with legends under it kept a plot too short for its y-axis title, which was cut
+    off at every width. ``fit-x`` fits only the width.
+    """
+    return chart.properties(height=height, width="container",
+                            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 
 
 def curves_frame(x: np.ndarray, acts: Sequence[Activation]) -> pd.DataFrame:
@@ -156,6 +169,9 @@ def histogram_frame(hists: Mapping[str, DerivativeHistogram]) -> pd.DataFrame:
     return finite_rows(pd.DataFrame(rows), ["bin_start", "bin_end", "fraction"])
 
 
+HISTOGRAM_Y_TITLE = "fraction of samples (√ scale)"
+
+
 def histogram_chart(hists: Mapping[str, DerivativeHistogram], expected: Mapping[str, float]) -> alt.LayerChart:
     """Sampled distribution of ``f'(z)`` with the quadrature mean as a dashed rule."""
     names = list(hists)
@@ -166,7 +182,7 @@ def histogram_chart(hists: Mapping[str, DerivativeHistogram], expected: Mapping[
         .encode(
             x=alt.X("bin_start:Q", title="f′(z) for sampled z", bin="binned"),
             x2="bin_end:Q",
-            y=alt.Y("fraction:Q", title="fraction of samples (√ scale)", stack=None,
+            y=alt.Y("fraction:Q", title=HISTOGRAM_Y_TITLE, stack=None,
                     scale=alt.Scale(type="sqrt")),
             color=_color(names),
             tooltip=[alt.Tooltip("activation:N"), alt.Tooltip("bin_start:Q", title="from", format=".3f"),
@@ -191,7 +207,7 @@ def histogram_chart(hists: Mapping[str, DerivativeHistogram], expected: Mapping[
                      alt.Tooltip("sampled:Q", title="sample mean", format=".6f")],
         )
     )
-    return configure(base_properties(alt.layer(bars, rules)))
+    return configure(plot_height(alt.layer(bars, rules), HISTOGRAM_HEIGHT))
 
 
 _DEPTH_QUANTITIES = {
@@ -212,6 +228,9 @@ def depth_frame(factors: Mapping[str, DepthFactors]) -> pd.DataFrame:
     return finite_rows(pd.concat(frames, ignore_index=True), ["depth", "log10_factor"])
 
 
+DEPTH_Y_TITLE = "product of factors (log scale)"
+
+
 def depth_chart(factors: Mapping[str, DepthFactors], threshold: float) -> alt.LayerChart:
     """Products of per-layer factors against depth, in log10, with the threshold line."""
     names = list(factors)
@@ -224,7 +243,7 @@ def depth_chart(factors: Mapping[str, DepthFactors], threshold: float) -> alt.La
         .mark_line(strokeWidth=2.5)
         .encode(
             x=alt.X("depth:Q", title="depth L (layers or time steps)"),
-            y=alt.Y("log10_factor:Q", axis=log10_axis("product of factors (log scale)")),
+            y=alt.Y("log10_factor:Q", axis=log10_axis(DEPTH_Y_TITLE)),
             color=_color(names, reserve=legend_width(quantities, 1) + _LEGEND_GAP),
             strokeDash=alt.StrokeDash(
                 "quantity:N", title="Factor",
@@ -240,13 +259,13 @@ def depth_chart(factors: Mapping[str, DepthFactors], threshold: float) -> alt.La
         .mark_rule(color=THEORY, strokeWidth=1.5)
         .encode(y="y:Q", tooltip=[alt.Tooltip("label:N", title="rule")])
     )
-    # Taller than the other charts: on a narrow screen the legends stack into up to three rows, and the
-    # plot keeps enough height for its axis title.
-    return configure(base_properties(alt.layer(lines, rule), height=DEPTH_CHART_HEIGHT))
+    # On a narrow screen the legends stack into up to three rows under the plot, which keeps its height.
+    return configure(plot_height(alt.layer(lines, rule), DEPTH_CHART_HEIGHT))
 
 
 def tanh_relation_chart(rel: TanhSigmoidRelation) -> alt.Chart:
     """``tanh'(x)`` (solid) against ``4 sigmoid'(2x)`` (dashed): the curves coincide."""
+    curves = ["tanh′(x)", "4·σ′(2x)"]
     df = pd.concat([
         pd.DataFrame({"x": rel.x, "value": rel.dtanh, "curve": "tanh′(x)"}),
         pd.DataFrame({"x": rel.x, "value": rel.dtanh_via_sigmoid, "curve": "4·σ′(2x)"}),
@@ -257,12 +276,12 @@ def tanh_relation_chart(rel: TanhSigmoidRelation) -> alt.Chart:
         .encode(
             x=alt.X("x:Q", title="x"),
             y=alt.Y("value:Q", title="derivative"),
-            color=alt.Color("curve:N", title="Curve",
-                            scale=alt.Scale(domain=["tanh′(x)", "4·σ′(2x)"], range=["#0072B2", "#E69F00"])),
-            strokeDash=alt.StrokeDash("curve:N", scale=alt.Scale(domain=["tanh′(x)", "4·σ′(2x)"],
-                                                                 range=[[1, 0], [6, 4]]), legend=None),
+            # One legend for both channels: Vega-Lite merges the legends of one field, and
+            # ``legend=None`` on the dash channel used to remove the merged legend altogether.
+            color=alt.Color("curve:N", title="Curve", scale=alt.Scale(domain=curves, range=[MEASURED, ACCENT])),
+            strokeDash=alt.StrokeDash("curve:N", title="Curve", scale=alt.Scale(domain=curves, range=[[1, 0], [6, 4]])),
             tooltip=[alt.Tooltip("curve:N"), alt.Tooltip("x:Q", format=".3f"),
                      alt.Tooltip("value:Q", format=".6g")],
         )
     )
-    return configure(base_properties(chart, height=220))
+    return configure(plot_height(chart, TANH_HEIGHT))

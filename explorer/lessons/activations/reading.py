@@ -409,7 +409,7 @@ def _comparison(rows: Sequence[DepthRow]) -> str:
         return f"{subject} shrinks gradients by {_factor(low)} per layer on average."
     if plural:
         return (f"{subject} tie for the fastest shrinking here: {_factor(low)} per layer on average each "
-                f"(equal within a relative {TIE_RTOL:.0e}).")
+                f"(equal within a relative {threshold_text(TIE_RTOL)}).")
     rest = [r for r in rows if r is not tied[0]]
     runner = min(rest, key=lambda r: r.mean_factor)
     digits = distinct_digits(low, runner.mean_factor)
