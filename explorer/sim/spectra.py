@@ -496,16 +496,7 @@ def gradient_log_norms(W: np.ndarray, g: np.ndarray, steps: int) -> np.ndarray:
 
 def _pair_eigenvalues(eigenvalues) -> tuple[list[float], list[complex]]:
     """Split into real eigenvalues and the upper members ``a + ib`` (``b > 0``) of conjugate pairs."""
-    arr = np.asarray(eigenvalues)
-    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number) or arr.dtype == bool:
-        raise ValueError(f"eigenvalues must be numbers, got dtype {arr.dtype}")
-    arr = np.atleast_1d(arr).astype(complex)
-    if arr.ndim != 1:
-        raise ValueError(f"eigenvalues must be a 1-D sequence, got shape {arr.shape}")
-    if not 1 <= arr.size <= MAX_EIGENVALUES:
-        raise ValueError(f"eigenvalues must have between 1 and {MAX_EIGENVALUES} entries, got {arr.size}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError("eigenvalues must all be finite")
+    arr = _check_eigenvalue_list(eigenvalues)
     tol = _CONJUGATE_RTOL * np.maximum(1.0, np.abs(arr))
     is_real = np.abs(arr.imag) <= tol
     reals = [float(v) for v in arr.real[is_real]]
@@ -605,9 +596,7 @@ eigenvalues in conjugate pairs
     """
     reals, pairs = _pair_eigenvalues(eigenvalues)
     seed = integer("seed", seed, 0, 2**63 - 1)
-    nu = real("nonnormality", nonnormality)
-    if not 0.0 <= nu < 1.0:
-        raise ValueError(f"nonnormality must be in [0, 1), got {nu}")
+    nu = real("nonnormality", nonnormality, 0.0, 1.0, open_high=True)
     n = len(reals) + 2 * len(pairs)
     D = np.zeros((n, n))
     pos = 0
@@ -1008,7 +997,7 @@ def _check_eigenvalue_list(eigenvalues) -> np.ndarray:
         raise ValueError(f"eigenvalues must be numbers, got dtype {arr.dtype}")
     arr = np.atleast_1d(arr).astype(complex)
     if arr.ndim != 1 or not 1 <= arr.size <= MAX_EIGENVALUES:
-        raise ValueError(f"eigenvalues must be a 1-D sequence of 1 to {MAX_EIGENVALUES} values")
+        raise ValueError(f"eigenvalues must be a 1-D sequence of 1 to {MAX_EIGENVALUES} values, got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):
         raise ValueError("eigenvalues must all be finite")
     return arr
@@ -1252,9 +1241,7 @@ def random_gaussian_spectrum(n: int, gain: float, seed: int, steps: int) -> Rand
     True
     """
     n = integer("n", n, 1, MAX_SPECTRUM_SIZE)
-    gain = real("gain", gain)
-    if not 0.0 < gain <= MAX_RANDOM_GAIN:
-        raise ValueError(f"gain must be in (0, {MAX_RANDOM_GAIN:g}], got {gain}")
+    gain = real("gain", gain, 0.0, MAX_RANDOM_GAIN, open_low=True)
     seed = integer("seed", seed, 0, 2**63 - 1)
     steps = integer("steps", steps, 0, MAX_POWER_STEPS)
     W = gaussian_matrix(n, gain, seed)
@@ -1418,9 +1405,7 @@ def growth_regime(eigenvalues, *, tol: float = CRITICAL_TOL) -> np.ndarray:
     [<Regime.EXPLODES: 'explodes'>, <Regime.VANISHES: 'vanishes'>, <Regime.NEUTRAL: 'neutral'>]
     """
     arr = _check_eigenvalue_list(eigenvalues)
-    tol = real("tol", tol)
-    if not 0.0 <= tol <= 0.5:
-        raise ValueError(f"tol must be in [0, 0.5], got {tol}")
+    tol = real("tol", tol, 0.0, 0.5)
     gap = np.abs(arr) - 1.0
     out = np.empty(gap.shape, dtype=object)  # np.full would store the str value, not the member
     out[:] = [Regime.EXPLODES if g > tol else Regime.VANISHES if g < -tol else Regime.NEUTRAL for g in gap]
@@ -1529,9 +1514,7 @@ def late_log_growth_rate(log_values, *, start_fraction: float = 0.5) -> float:
         raise ValueError(f"log_values must be a non-empty 1-D array, got shape {arr.shape}")
     if np.any(np.isnan(arr)) or np.any(arr == math.inf):
         raise ValueError("log_values must not contain NaN or +inf")
-    frac = real("start_fraction", start_fraction)
-    if not 0.0 <= frac < 1.0:
-        raise ValueError(f"start_fraction must be in [0, 1), got {frac}")
+    frac = real("start_fraction", start_fraction, 0.0, 1.0, open_high=True)
     last = arr.size - 1
     start = math.floor(frac * last)
     if last == 0 or not (math.isfinite(arr[start]) and math.isfinite(arr[last])):
