@@ -6,17 +6,15 @@ import numpy as np
 import pytest
 
 from explorer import sim
-from explorer.chartkit import ACTIVATION_COLORS, ACTIVATION_LABELS, finite_rows, log10_axis
+from explorer.chartkit import ACTIVATION_COLORS, ACTIVATION_LABELS, finite_rows, label_width, log10_axis
 from explorer.lessons.activations import charts as charts
-from tests.conftest import assert_finite, spec_rows
+from tests.conftest import assert_finite, spec_of, spec_rows
 
 NAMES = ("sigmoid", "tanh", "relu")
 
 
 def acts(names=NAMES):
     return [sim.activation(n) for n in names]
-
-
 
 
 def test_function_and_derivative_charts_are_valid_and_finite():
@@ -86,3 +84,32 @@ def test_finite_rows_drops_inf_and_nan():
 
 def test_log10_axis_labels_zero_as_one():
     assert "'1'" in log10_axis("t").to_dict()["labelExpr"]
+
+
+def _y_title_px(spec: dict) -> tuple[str, float]:
+    """The y-axis title of a (layered) spec and its estimated width at the axis title size."""
+    enc = (spec.get("layer") or [spec])[0]["encoding"]["y"]
+    title = enc.get("axis", {}).get("title") or enc["title"]
+    return title, label_width(title) * charts.AXIS_TITLE_PX / 13
+
+
+@pytest.mark.parametrize("name", ["histogram", "depth", "tanh"])
+def test_charts_with_legends_below_keep_a_plot_tall_enough_for_their_y_title(name):
+    """The y titles were cut off at every width: Streamlit's ``fit`` squeezed the legends into the height."""
+    if name == "histogram":
+        chart = charts.histogram_chart({"relu": sim.derivative_histogram("relu", n_samples=500)}, {"relu": 0.5})
+    elif name == "depth":
+        chart = charts.depth_chart({n: sim.depth_factors(n, max_depth=20) for n in NAMES}, 1e-6)
+    else:
+        chart = charts.tanh_relation_chart(sim.tanh_sigmoid_relation(np.linspace(-3, 3, 31)))
+    spec = spec_of(chart)
+    assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}  # the height is the plot's own
+    title, px = _y_title_px(spec)
+    assert px + 10 <= spec["height"], (title, px, spec["height"])
+
+
+def test_tanh_relation_chart_shows_one_legend_for_colour_and_dash():
+    enc = spec_of(charts.tanh_relation_chart(sim.tanh_sigmoid_relation(np.linspace(-3, 3, 31))))["encoding"]
+    assert enc["color"].get("legend", {}) is not None and enc["strokeDash"].get("legend", {}) is not None
+    assert enc["color"]["title"] == enc["strokeDash"]["title"] == "Curve"  # merged into one legend
+    assert enc["color"]["scale"]["domain"] == enc["strokeDash"]["scale"]["domain"]

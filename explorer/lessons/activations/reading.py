@@ -18,7 +18,7 @@ import numpy as np
 
 from explorer import sim
 from explorer.chartkit import ACTIVATION_LABELS
-from explorer.format import count_text, factor_text, fmt_pow10
+from explorer.format import count_text, fmt_pow10, fmt_sci
 from explorer.reading import Verdict, regime_of_rate
 from explorer.sim import Regime
 
@@ -383,7 +383,9 @@ def distinct_digits(a: float, b: float, start: int = 3) -> int:
 
 
 def _factor(x: float, digits: int = 3) -> str:
-    return factor_text(math.log(x), digits - 1)
+    """``×0.207`` with ``digits`` significant digits (a mean of f′ is a modest number, never a log)."""
+    # format.factor_text would fit, but its digits are ignored for modest values (fmt_pow10 drops them).
+    return "×" + fmt_sci(x, digits - 1)
 
 
 def _comparison(rows: Sequence[DepthRow]) -> str:
