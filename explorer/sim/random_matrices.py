@@ -77,6 +77,11 @@ def orthogonal_matrix(n: int, seed: int = 0) -> np.ndarray:
 def spectral_norm(W: np.ndarray) -> float:
     """Largest singular value ``sigma_max(W) = ||W||_2`` (LAPACK SVD via ``np.linalg.norm(W, 2)``).
 
+    Deliberately not ``explorer.sim._linalg.top_singular_value``: this value
+    *scales* ``W_rec`` (:func:`scale_to_spectral_norm`), and in a chaotic
+    network a last-bit change of the scale changes the trajectory, so the pages'
+    quoted numbers depend on this exact routine.
+
     References
     ----------
     .. [1] Horn, R. A. and Johnson, C. R. (2013). Matrix Analysis, 2nd ed. Cambridge University Press,
