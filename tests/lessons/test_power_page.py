@@ -50,7 +50,8 @@ def test_the_page_is_a_sequence_of_titled_figures():
     at = load()
     titles = [h.value for h in at.subheader]
     assert len(titles) == 3
-    assert titles[1].startswith("Over many steps the angle to v₁ shrinks like |λ₂/λ₁|ᵗ")
+    assert titles[1].replace("\u2060", "") == ("Over many steps the angle to v₁ shrinks like |λ₂/λ₁|ᵗ and the norm "
+                                               "like |λ₁|ᵗ")
     random = load({"pm_case": "random"})
     assert len(random.subheader) == 2  # no plane picture for a 256 × 256 matrix
     assert "The plane picture needs a 2 × 2 matrix; this W is 256 × 256." in page_text(random)

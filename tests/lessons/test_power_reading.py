@@ -36,6 +36,17 @@ NOT_A_SCALED_ROTATION = [[1, -2], [1, 1]]  # 1 ± i√2, but the plane is stretc
 
 
 # ---------------------------------------------------------------------------
+# titles
+
+
+def test_titles_never_break_inside_a_ratio_or_an_absolute_value():
+    assert rd.unbroken("|λ₂/λ₁|ᵗ") == "|\u2060λ₂/\u2060λ₁|\u2060ᵗ"
+    assert rd.CONVERGENCE_TITLE.replace(rd.WORD_JOINER, "") == (
+        "Over many steps the angle to v₁ shrinks like |λ₂/λ₁|ᵗ and the norm like |λ₁|ᵗ")
+    assert rd.unbroken(rd.SPECTRUM_TITLE) == rd.SPECTRUM_TITLE  # nothing to join
+
+
+# ---------------------------------------------------------------------------
 # page-wide settings
 
 

@@ -53,6 +53,22 @@ TINY_TURN_DEG = 1e-6
 
 
 # ---------------------------------------------------------------------------
+# figure titles: the claim each figure makes
+
+WORD_JOINER = "\u2060"
+
+
+def unbroken(text: str) -> str:
+    """``text`` with no line break allowed after ``|`` or ``/``, so ``|λ₂/λ₁|ᵗ`` never wraps inside itself."""
+    return text.replace("|", "|" + WORD_JOINER).replace("/", "/" + WORD_JOINER)
+
+
+PLANE_TITLE = unbroken("One step at a time, in the plane: the direction drifts toward the line of larger |λ|")
+CONVERGENCE_TITLE = unbroken("Over many steps the angle to v₁ shrinks like |λ₂/λ₁|ᵗ and the norm like |λ₁|ᵗ")
+SPECTRUM_TITLE = "Where the eigenvalues sit: the largest circle wins, if it is alone there"
+
+
+# ---------------------------------------------------------------------------
 # page-wide settings: which matrix, which form
 
 

@@ -84,7 +84,7 @@ info.markdown(f"**{about.title}.** {about.teaching}")
 info.markdown(about.form_text)
 
 
-@app.figure(c, "plane", "One step at a time, in the plane: the direction drifts toward the line of larger |λ|")
+@app.figure(c, "plane", rd.PLANE_TITLE)
 def plane_figure(s: rd.MatrixSettings) -> None:
     def frame(t: int) -> None:
         # Square picture at its own size (circles round, angles true); the text beside it, or below on a narrow screen.
@@ -99,7 +99,7 @@ def plane_figure(s: rd.MatrixSettings) -> None:
     app.animated_step(c, "t", "Step t", rd.PLANE_STEPS, 6, frame, help="Press Play to step forward automatically.")
 
 
-@app.figure(c, "convergence", "Over many steps the angle to v₁ shrinks like |λ₂/λ₁|ᵗ, the norm like |λ₁|ᵗ")
+@app.figure(c, "convergence", rd.CONVERGENCE_TITLE)
 def convergence_figure(s: rd.MatrixSettings) -> None:
     left, right = st.columns([1, 3], gap="large")
     steps = c.slider("steps", "Steps", 10, MAX_STEPS, 60, 10, container=left,
@@ -129,7 +129,7 @@ def convergence_figure(s: rd.MatrixSettings) -> None:
     app.verdict(rd.convergence_verdict(r))
 
 
-@app.figure(c, "spectrum", "Where the eigenvalues sit: the largest circle wins, if it is alone there")
+@app.figure(c, "spectrum", rd.SPECTRUM_TITLE)
 def spectrum_figure(s: rd.MatrixSettings) -> None:
     r = spectrum_result(s)
     # Text, then the square chart at its own size: side by side from about 1280 px, one under the other below.
