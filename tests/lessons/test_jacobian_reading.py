@@ -265,8 +265,24 @@ def test_sweep_texts_quote_the_size_and_say_why_a_nilpotent_sweep_is_empty():
     assert "nilpotent" not in rd.sweep_caption("gaussian")
 
 
+def test_sweep_spans_from_0_1_to_four_times_the_threshold():
+    res = rd.sweep(rd.SweepSettings("sigmoid", 8, 40, "gaussian", 0, "pascanu", 1.0, 0.0))
+    assert len(res.scales) == rd.SWEEP_SCALES
+    assert res.scales[0] == pytest.approx(0.1) and res.scales[-1] == pytest.approx(16.0)  # 4 / γ, γ = 1/4
+    assert res.critical_scale == pytest.approx(4.0)
+
+
 # ---------------------------------------------------------------------------
 # figures "pairs" and "saturation"
+
+
+def test_grid_and_saturation_are_those_of_the_pages_network():
+    s = rnn_settings("tanh_vanishing")
+    grid = rd.jacobian_grid(s)
+    assert list(grid.steps) == list(sim.jacobian_grid_steps(s.T, s.n))
+    sat = rd.saturation(s)
+    assert sat.derivatives.size == s.T * s.n and sat.gamma == 1.0 and sat.activation == "tanh"
+    assert 0.0 < sat.fraction_saturated < 1.0 and sat.mean_derivative < sat.gamma
 
 
 def test_grid_caption_counts_exactly_zero_pairs_only_when_there_are_some():
