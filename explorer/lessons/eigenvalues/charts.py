@@ -1,5 +1,8 @@
 """Charts for the eigenvalue page: the complex plane, growth of ``||W^t||``, Gelfand, modes, gradients.
 
+The ``*_of`` builders take the page's :class:`~explorer.lessons.eigenvalues.reading.Measurement`;
+the others take arrays.
+
 Sizes arrive as natural logs from :mod:`explorer.sim.spectra` and are drawn
 as ``log10`` on a ``log10_axis``, so ``10^±5000`` is as easy to draw as 1.
 Measurement is solid, theory dashed or dotted; colour never carries meaning
@@ -20,22 +23,23 @@ import pandas as pd
 
 from explorer.chartkit import (
     ACCENT,
-    EXPLODE,
     MEASURED,
     NEUTRAL,
     OKABE_ITO,
+    REGIME_COLORS,
+    REGIME_SHAPES,
     THEORY,
     THEORY_DASH,
-    VANISH,
     base_properties,
     configure,
     finite_rows,
     fit_legend_columns,
     log10_axis,
 )
-from explorer.sim.spectra import FloatLimits, ModeContributions
+from explorer.format import LN10, complex_text, fmt_pow10, log10_of, pow10_text
+from explorer.lessons.eigenvalues.reading import GAIN_LABEL, RHO_LABEL, Measurement, gradient_reference, mode_label
+from explorer.sim import FloatLimits, ModeContributions, Regime
 
-LN10 = math.log(10.0)
 MAX_POINTS = 1200
 """Largest number of steps drawn per curve; longer series are thinned (envelope kept)."""
 
@@ -43,22 +47,21 @@ SOLID = [1, 0]
 DOTTED = [2, 3]
 DASH_DOT = [8, 3, 2, 3]
 
-REGIME_LABELS = {
-    "explode": "explodes: |λ| > 1",
-    "critical": "critical: |λ| = 1",
-    "vanish": "vanishes: |λ| < 1",
+PLANE_LABELS = {
+    Regime.EXPLODES: "explodes: |λ| > 1",
+    Regime.NEUTRAL: "keeps its size: |λ| = 1",
+    Regime.VANISHES: "vanishes: |λ| < 1",
 }
-REGIME_COLORS = {"explode": EXPLODE, "critical": NEUTRAL, "vanish": VANISH}
-REGIME_SHAPES = {"explode": "triangle-up", "critical": "square", "vanish": "circle"}
+"""Legend text per regime on the eigenvalue plot; colour and shape are chartkit's, one mapping for the app."""
 
 MODE_COLORS = (OKABE_ITO["orange"], OKABE_ITO["sky"], OKABE_ITO["green"], OKABE_ITO["purple"],
                OKABE_ITO["yellow"], OKABE_ITO["grey"])
 GRADIENT_COLOR = OKABE_ITO["purple"]
 
-RHO_LABEL = "ρ(W)ᵗ: eigenvalue prediction"
 NORM_LABEL = "‖W‖ᵗ: worst one-step stretch, repeated"
-GAIN_LABEL = "gᵗ: circular law"
 CORNER_LABEL = "C(t, m−1)·|λ|^(t−m+1): corner of Jᵗ"
+PLANE_SIZE = 320
+"""The eigenvalue plot is square; with its axes it is about 390 px wide."""
 
 _FLOAT_RULES = (
     ("float32_overflow_step", "float32 overflow", OKABE_ITO["purple"]),
@@ -70,20 +73,6 @@ _FLOAT_RULES = (
 
 # ---------------------------------------------------------------------------
 # helpers
-
-
-def pow10_text(log10_values) -> list[str]:
-    """``10^v`` as text (``"3.2e+45"``) without forming the number, which may not fit a float."""
-    out = []
-    for v in np.atleast_1d(np.asarray(log10_values, dtype=float)):
-        if not math.isfinite(v):
-            out.append("0" if v == -math.inf else "∞")
-        elif -4.0 <= v < 5.0:
-            out.append(f"{10.0 ** v:.4g}")
-        else:
-            e = math.floor(v)
-            out.append(f"{10.0 ** (v - e):.3g}e{e:+d}")
-    return out
 
 
 def sample_steps(values: np.ndarray, max_points: int = MAX_POINTS, keep: Sequence[int | None] = ()) -> np.ndarray:
@@ -126,10 +115,6 @@ def decade_domain(values, pad: float = 0.04, min_span: float = 1.0) -> list[floa
         return [float(lo), float(max(hi, lo + min_span))]
     span = hi - lo
     return [lo - pad * span, hi + pad * span]
-
-
-def _log10(log_values) -> np.ndarray:
-    return np.asarray(log_values, dtype=float) / LN10
 
 
 def _line_frame(step: np.ndarray, curves: dict[str, np.ndarray], index: np.ndarray) -> pd.DataFrame:
@@ -215,13 +200,14 @@ def _circle(radius: float, label: str, num: int = 181) -> pd.DataFrame:
 
 
 def eigenvalue_plane_chart(
-    eigenvalues: Sequence[complex], regimes: Sequence[str], *, gain: float | None = None,
-    annotation: str | None = None, size: int = 360,
+    eigenvalues: Sequence[complex], regimes: Sequence[Regime], *, gain: float | None = None,
+    annotation: str | None = None, size: int = PLANE_SIZE,
 ) -> alt.LayerChart:
     """Eigenvalues coloured and shaped by regime, the unit circle, and (random ``W``) the circle ``|z| = g``.
 
-    ``regimes`` holds ``"explode"``/``"vanish"``/``"critical"`` per eigenvalue
-    (:func:`explorer.sim.growth_regime`). ``annotation`` is written next to
+    ``regimes`` holds a :class:`explorer.sim.Regime` per eigenvalue
+    (:func:`explorer.sim.growth_regime`), drawn with chartkit's colour and
+    shape for that regime and the legend text of :data:`PLANE_LABELS`. ``annotation`` is written next to
     the eigenvalue of largest modulus (e.g. the multiplicity of a Jordan block).
     The plot is ``size`` pixels square with equal ranges on both axes, so
     circles stay round; render it at its own width, not stretched.
@@ -232,8 +218,8 @@ def eigenvalue_plane_chart(
         raise ValueError(f"regimes must have one entry per eigenvalue, got {len(regimes)} for {z.size}")
     df = finite_rows(pd.DataFrame({
         "re": z.real, "im": z.imag, "abs": np.abs(z),
-        "regime": [REGIME_LABELS[r] for r in regimes],
-        "lambda": [f"{v.real:.4g} {'+' if v.imag >= 0 else '−'} {abs(v.imag):.4g}i" for v in z],
+        "regime": [PLANE_LABELS[r] for r in regimes],
+        "lambda": [complex_text(v) for v in z],
     }), ["re", "im", "abs"])
     reach = max(1.0, float(df["abs"].max()) if not df.empty else 1.0, gain or 0.0)
     domain = [-1.15 * reach, 1.15 * reach]
@@ -261,7 +247,7 @@ def eigenvalue_plane_chart(
             tooltip=[alt.Tooltip("curve:N")],
         )
     )
-    regime_domain = [REGIME_LABELS[r] for r in REGIME_LABELS]
+    regime_domain = list(PLANE_LABELS.values())
     many = len(df) > 40
     points = (
         alt.Chart(df)
@@ -270,10 +256,10 @@ def eigenvalue_plane_chart(
         .encode(
             x=x, y=y,
             fill=alt.Fill("regime:N", title=None, scale=alt.Scale(
-                domain=regime_domain, range=[REGIME_COLORS[r] for r in REGIME_LABELS]),
+                domain=regime_domain, range=[REGIME_COLORS[r] for r in PLANE_LABELS]),
                 legend=alt.Legend(orient="bottom", direction="vertical", symbolSize=220, symbolStrokeWidth=0)),
             shape=alt.Shape("regime:N", title=None, scale=alt.Scale(
-                domain=regime_domain, range=[REGIME_SHAPES[r] for r in REGIME_LABELS]),
+                domain=regime_domain, range=[REGIME_SHAPES[r] for r in PLANE_LABELS]),
                 legend=alt.Legend(orient="bottom", direction="vertical", symbolSize=220, symbolStrokeWidth=0)),
             tooltip=[alt.Tooltip("lambda:N", title="λ"), alt.Tooltip("abs:Q", title="|λ|", format=".6g"),
                      alt.Tooltip("regime:N", title="mode")],
@@ -327,7 +313,7 @@ def growth_chart(
     ``rho^t``, ``g^t``, the Jordan corner), so a fast ``||W||^t`` leaves the
     top of the frame instead of flattening everything else.
     """
-    y = _log10(log_measured)
+    y = log10_of(log_measured)
     T = y.size - 1
     step = np.arange(T + 1)
     t = step.astype(float)
@@ -344,7 +330,7 @@ def growth_chart(
     curves[RHO_LABEL] = rho_line
     styles[RHO_LABEL] = (THEORY, THEORY_DASH, 2.5)
     if log_corner is not None:
-        curves[CORNER_LABEL] = _log10(log_corner)
+        curves[CORNER_LABEL] = log10_of(log_corner)
         styles[CORNER_LABEL] = (ACCENT, THEORY_DASH, 2.5)
         in_range.append(curves[CORNER_LABEL])
     curves[NORM_LABEL] = norm_line
@@ -360,7 +346,7 @@ def growth_chart(
         p_step, p_log = peak
         p10 = p_log / LN10
         mark = pd.DataFrame({"step": [p_step], "log10_size": [p10], "size": pow10_text([p10]),
-                             "text": [f"peak {pow10_text([p10])[0]} at t = {p_step}"]})
+                             "text": [f"peak {fmt_pow10(p10)} at t = {p_step}"]})
         mark = finite_rows(mark, ["step", "log10_size"])
         if not mark.empty:
             near_right = p_step > 0.7 * max(T, 1)
@@ -434,13 +420,6 @@ def gelfand_chart(
 # (4) the modal picture
 
 
-def mode_label(z: complex, is_pair: bool) -> str:
-    """``"λ = 0.9"``, ``"λ = −0.5"`` or ``"λ = 0.8·e^(±i 52°)"`` for a conjugate pair."""
-    if is_pair:
-        return f"λ = {abs(z):.4g}·e^(±i {math.degrees(abs(math.atan2(z.imag, z.real))):.0f}°)"
-    return f"λ = {z.real:.4g}"
-
-
 def mode_chart(mc: ModeContributions, *, max_modes: int = 6, depth_decades: float = 6.0,
                height: int = 330) -> alt.LayerChart:
     """``|c_i lambda_i^t|`` per mode (dashed, theory) and the directly computed ``||W^t x||`` (solid).
@@ -457,7 +436,7 @@ def mode_chart(mc: ModeContributions, *, max_modes: int = 6, depth_decades: floa
     """
     if not mc.reliable:
         raise ValueError(f"the modal picture is numerically unreliable (cond(V) = {mc.cond_V:.3g}); do not draw it")
-    total = _log10(mc.log_norm_trajectory)
+    total = log10_of(mc.log_norm_trajectory)
     step = np.asarray(mc.step)
     measured = "‖Wᵗx‖ computed directly"
     curves: dict[str, np.ndarray] = {measured: total}
@@ -465,7 +444,7 @@ def mode_chart(mc: ModeContributions, *, max_modes: int = 6, depth_decades: floa
     m = min(len(mc.eigenvalues), max_modes)
     for i in range(m):
         label = f"mode {i + 1}: {mode_label(complex(mc.eigenvalues[i]), bool(mc.is_pair[i]))}"
-        curves[label] = _log10(mc.log_contributions[i])
+        curves[label] = log10_of(mc.log_contributions[i])
         styles[label] = (MODE_COLORS[i % len(MODE_COLORS)], THEORY_DASH, 2.5)
     index = sample_steps(total)
     df = _line_frame(step, curves, index)
@@ -488,13 +467,13 @@ def gradient_chart(
     log_rate: float, rate_label: str, height: int = 330,
 ) -> alt.LayerChart:
     """``||(W^T)^t g||`` (solid) beside a forward size (dashed) and a rate line ``exp(t log_rate)`` (dotted)."""
-    g = _log10(log_gradient)
+    g = log10_of(log_gradient)
     T = g.size - 1
     step = np.arange(T + 1)
     grad_label = "‖(Wᵀ)ᵗg‖: gradient t steps back"
     curves = {
         grad_label: g,
-        reference_label: _log10(log_reference)[: T + 1],
+        reference_label: log10_of(log_reference)[: T + 1],
         rate_label: step * (log_rate / LN10) if math.isfinite(log_rate) else np.full(T + 1, np.nan),
     }
     styles = {grad_label: (GRADIENT_COLOR, SOLID, 3.0), reference_label: (MEASURED, THEORY_DASH, 2.5),
@@ -505,3 +484,40 @@ def gradient_chart(
     chart = _lines(df, styles, y_title="size after t steps (log scale)", y_domain=y_domain,
                    x_title="steps back in time t")
     return configure(base_properties(chart, height=height))
+
+
+# ---------------------------------------------------------------------------
+# the page's figures, from its typed measurement
+
+
+def plane_chart_of(m: Measurement, annotation: str | None = None) -> alt.LayerChart:
+    """The eigenvalues of the measured W on the complex plane."""
+    return eigenvalue_plane_chart(m.eigenvalues, m.regimes, annotation=annotation,
+                                  gain=m.settings.matrix.gain if m.source == "random" else None)
+
+
+def growth_chart_of(m: Measurement) -> alt.LayerChart:
+    """Measured size against ρ(W)ᵗ and ‖W‖ᵗ, with the transient peak and the float limits."""
+    peak = (m.peak.step, m.peak.log_size) if m.peak else None
+    return growth_chart(m.log_measured, measured_label=f"{m.settings.matrix.measured_label} measured",
+                        log_rho=m.log_rho, log_norm_W=m.log_norm_W, log_gain=m.log_gain, log_corner=m.log_corner,
+                        peak=peak, limits=m.limits)
+
+
+def gelfand_chart_of(m: Measurement) -> alt.LayerChart:
+    return gelfand_chart(m.log_measured, measured_label=m.settings.matrix.measured_label, log_rho=m.log_rho,
+                         log_norm_W=m.log_norm_W, log_gain=m.log_gain)
+
+
+def mode_chart_of(m: Measurement, decades: float = 6.0) -> alt.LayerChart:
+    """The modal picture; raises ValueError where it is absent or unreliable (the page says so in words)."""
+    if m.modes is None:
+        raise ValueError("a random W has no modal picture on this page")
+    return mode_chart(m.modes, depth_decades=float(decades))
+
+
+def gradient_chart_of(m: Measurement) -> alt.LayerChart:
+    """The gradient sent back through Wᵀ beside the forward size and the rate line the page compares it with."""
+    ref = gradient_reference(m)
+    return gradient_chart(m.log_gradient, log_reference=m.log_measured, reference_label=ref.label,
+                          log_rate=ref.log_rate, rate_label=ref.rate_label)

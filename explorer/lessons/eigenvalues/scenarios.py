@@ -5,8 +5,9 @@ it does not use, so choosing it always gives exactly the same view whatever
 was on the page before. Per-mode controls are numbered 1..4: ``kind{i}`` is
 ``"pos"`` (real, lambda > 0), ``"neg"`` (real, lambda < 0) or ``"pair"``
 (conjugate pair), ``mag{i}`` is ``|lambda|`` and ``deg{i}`` the angle of a
-pair in degrees. The presets follow :data:`explorer.sim.SPECTRUM_PRESETS`,
-with pair angles rounded to whole degrees.
+pair in degrees. ``decades`` is the modes figure's own depth below
+``||W^t x||``. This module is the one place for the page's scenarios (the
+sim keeps no preset table); the sim's tests run them through the same calls.
 """
 
 from explorer.scenario import Scenario
@@ -25,6 +26,7 @@ DEFAULTS: dict = {
     "n": 200,
     "g": 1.0,
     "steps": 100,
+    "decades": 6,
 }
 """The controls' defaults: the values of the first scenario."""
 
