@@ -1308,7 +1308,6 @@ def spectrum_from_modes(modes) -> np.ndarray:
     >>> import numpy as np
     >>> import math
     >>> from explorer.sim import spectrum_from_modes
-    >>> from explorer.sim.spectra import real
     >>> spectrum_from_modes([(1.05, 0.0, "real"), (0.5, math.pi, "real")]).tolist()
     [(1.05+0j), (-0.5+0j)]
     >>> np.round(spectrum_from_modes([(1.0, math.pi / 2, "pair")]), 12).tolist()
