@@ -163,6 +163,19 @@ def test_plane_chart_is_square_finite_and_shapes_each_regime(eigs, gain):
     assert len(set(shape["scale"]["range"])) == 3  # shape, not only colour, tells the regimes apart
 
 
+def test_plane_chart_colours_and_shapes_each_regime_with_the_app_s_one_mapping():
+    eigs = [1.5, 1.0, 0.5]
+    regimes = sim.growth_regime(eigs).tolist()
+    assert regimes == [Regime.EXPLODES, Regime.NEUTRAL, Regime.VANISHES]  # "critical" is NEUTRAL now
+    spec = spec_of(charts.eigenvalue_plane_chart(eigs, regimes))
+    enc = next(layer for layer in spec["layer"] if "shape" in layer.get("encoding", {}))["encoding"]
+    labels = enc["fill"]["scale"]["domain"]
+    assert labels == enc["shape"]["scale"]["domain"] == [charts.PLANE_LABELS[r] for r in charts.PLANE_LABELS]
+    by_label = {charts.PLANE_LABELS[r]: r for r in charts.PLANE_LABELS}
+    assert enc["fill"]["scale"]["range"] == [chartkit.REGIME_COLORS[by_label[x]] for x in labels]
+    assert enc["shape"]["scale"]["range"] == [chartkit.REGIME_SHAPES[by_label[x]] for x in labels]
+
+
 def test_plane_chart_rejects_mismatched_regimes():
     with pytest.raises(ValueError, match="one entry per eigenvalue"):
         charts.eigenvalue_plane_chart([1.0, 0.5], [Regime.VANISHES])

@@ -86,7 +86,8 @@ class Mode:
 
     kind: str
     magnitude: float
-    degrees: int = 60
+    degrees: int = 0
+    """The angle of a pair; a real mode keeps 0, so it never splits a cache entry."""
 
     @property
     def is_pair(self) -> bool:
@@ -133,8 +134,8 @@ class MatrixSettings:
             return cls(source, seed, jlam=float(values["jlam"]), jsize=int(values["jsize"]))
         if source == "random":
             return cls(source, seed, n=int(values["n"]), gain=float(values["g"]))
-        modes = tuple(Mode(values[f"kind{i}"], float(values[f"mag{i}"]), int(values[f"deg{i}"]))
-                      for i in range(1, int(values["count"]) + 1))
+        modes = tuple(Mode(kind, float(values[f"mag{i}"]), int(values[f"deg{i}"]) if kind == "pair" else 0)
+                      for i in range(1, int(values["count"]) + 1) for kind in [values[f"kind{i}"]])
         return cls(source, seed, modes=modes, nu=float(values["nu"]))
 
     def matrix(self) -> np.ndarray:
@@ -344,7 +345,9 @@ def pace_text(regime: Regime, magnitude: float, steps: float) -> str:
         return "keeps its size (|λ| = 1)"
     if magnitude == 0:
         return "λᵗ = 0 from t = 1"
-    return f"{'doubles' if regime is Regime.EXPLODES else 'halves'} every {steps:.3g} steps"
+    every = f"{steps:.3g}"
+    return (f"{'doubles' if regime is Regime.EXPLODES else 'halves'} every "
+            + ("step" if every == "1" else f"{every} steps"))
 
 
 def half_life_table(m: Measurement) -> HalfLifeTable:
