@@ -98,6 +98,9 @@ class Controls:
         chosen = st.session_state[self.scenario_key]
         self._write_scenario(chosen)
         self._set_url_scenario(chosen)
+        # Bound widgets follow their new values into the URL by themselves; choices are bound by hand.
+        for name in self._choices:
+            self._write_choice_url(name)
 
     def take_departure(self) -> bool:
         """True once after a figure-local control left a named scenario (the picker must redraw)."""
