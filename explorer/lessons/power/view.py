@@ -7,7 +7,7 @@ from explorer.lessons.power import charts
 from explorer.lessons.power import reading as rd
 from explorer.lessons.power.scenarios import DEFAULT_CUSTOM_MATRIX, MATRICES
 
-MAX_STEPS = 2000
+MAX_STEPS = 4000  # above every scenario, so a scenario never sits at the end of the slider
 MAX_N = 256
 CUSTOM_MAX_CHARS = 3000
 LAST_GOOD = "_pm_last_good_matrix"
