@@ -1,6 +1,6 @@
 """Benchmark: the whole Jacobian-norm profile against plain matmuls and the naive method.
 
-:func:`explorer.sim.rnn.jacobian_log_norms` promises ``ln ||∂x_T/∂x_k||_2`` for
+:func:`explorer.sim.jacobian_log_norms` promises ``ln ||∂x_T/∂x_k||_2`` for
 every lag ``k`` at roughly the cost of the ``T`` matrix products needed to form
 the products at all. This module measures that promise on a tanh RNN:
 
@@ -30,7 +30,7 @@ import time
 
 import numpy as np
 
-from explorer.sim import rnn
+from explorer import sim
 
 __all__ = ["run_jacobian_bench"]
 
@@ -46,7 +46,7 @@ def _timed(fn) -> tuple[float, float, object]:
     return time.perf_counter() - wall, time.process_time() - cpu, result
 
 
-def _naive_log_norms(trace: rnn.RNNTrace, lags: int) -> np.ndarray:
+def _naive_log_norms(trace: sim.RNNTrace, lags: int) -> np.ndarray:
     """Explicit product plus a full SVD per lag, for the first ``lags`` lags (newest first).
 
     The product is divided by its norm after each lag (O(n^2)) only so that it
@@ -57,7 +57,7 @@ def _naive_log_norms(trace: rnn.RNNTrace, lags: int) -> np.ndarray:
     P = np.eye(trace.n)
     log_scale = 0.0
     for i in range(lags):
-        P = P @ rnn.step_jacobian(trace, T - i)
+        P = P @ sim.step_jacobian(trace, T - i)
         norm = float(np.linalg.norm(P, 2))
         if norm == 0.0:
             out[i:] = -math.inf
@@ -74,9 +74,9 @@ def run_jacobian_bench(n: int = 256, T: int = 1000, repeats: int = 3, *, naive_l
     Parameters
     ----------
     n : int, default 256
-        Hidden size, ``2 <= n <=`` :data:`explorer.sim.rnn.MAX_RNN_SIZE`.
+        Hidden size, ``2 <= n <=`` :data:`explorer.sim.MAX_RNN_SIZE`.
     T : int, default 1000
-        Steps (and lags), ``1 <= T <=`` :data:`explorer.sim.rnn.MAX_RNN_STEPS`.
+        Steps (and lags), ``1 <= T <=`` :data:`explorer.sim.MAX_RNN_STEPS`.
     repeats : int, default 3
         Timings are medians over this many runs (``1..50``).
     naive_lags : int, default 100
@@ -108,15 +108,15 @@ def run_jacobian_bench(n: int = 256, T: int = 1000, repeats: int = 3, *, naive_l
     Mikolov & Bengio (2013).
     """
     for name, value, lo, hi in (
-        ("n", n, 2, rnn.MAX_RNN_SIZE),
-        ("T", T, 1, rnn.MAX_RNN_STEPS),
+        ("n", n, 2, sim.MAX_RNN_SIZE),
+        ("T", T, 1, sim.MAX_RNN_STEPS),
         ("repeats", repeats, 1, 50),
-        ("naive_lags", naive_lags, 1, rnn.MAX_RNN_STEPS),
+        ("naive_lags", naive_lags, 1, sim.MAX_RNN_STEPS),
     ):
         if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
             raise ValueError(f"{name} must be an integer in [{lo}, {hi}], got {value!r}")
     sigma_max = 1.5
-    trace = rnn.simulate_random_rnn("tanh", n, T, target=sigma_max, input_scale=1.0, seed=0)
+    trace = sim.simulate_random_rnn("tanh", n, T, target=sigma_max, input_scale=1.0, seed=0)
     rng = np.random.default_rng(0)
     A = rng.standard_normal((n, n))
     B = rng.standard_normal((n, n))
@@ -127,14 +127,14 @@ def run_jacobian_bench(n: int = 256, T: int = 1000, repeats: int = 3, *, naive_l
 
     # Warm up BLAS threads and caches once, untimed.
     np.dot(A, B)
-    rnn.jacobian_log_norms(trace, min(T, 5))
+    sim.jacobian_log_norms(trace, min(T, 5))
 
     lags = min(naive_lags, T)
     profile_wall, profile_cpu, matmul_wall, matmul_cpu, naive_wall = [], [], [], [], []
     log_norms = naive_values = None
     for _ in range(repeats):
         # Interleaved, so that a burst of load from other processes hits all three alike.
-        wall, cpu, log_norms = _timed(lambda: rnn.jacobian_log_norms(trace))
+        wall, cpu, log_norms = _timed(lambda: sim.jacobian_log_norms(trace))
         profile_wall.append(wall)
         profile_cpu.append(cpu)
         wall, cpu, _ = _timed(matmuls)
@@ -143,7 +143,7 @@ def run_jacobian_bench(n: int = 256, T: int = 1000, repeats: int = 3, *, naive_l
         wall, _, naive_values = _timed(lambda: _naive_log_norms(trace, lags))
         naive_wall.append(wall * T / lags)
 
-    diagnostics = rnn.jacobian_profile(trace)
+    diagnostics = sim.jacobian_profile(trace)
     fast = log_norms[T - 1 :: -1][:lags]  # lag 1, 2, ... like the naive method
     finite = np.isfinite(naive_values)
     max_diff = float(np.max(np.abs(fast[finite] - naive_values[finite]))) if finite.any() else 0.0

@@ -16,8 +16,7 @@ Learning*, §8.2.5 and §10.11; Glorot & Bengio (2010); He et al. (2015);
 Saxe et al. (2014); Trefethen & Embree (2005); Horn & Johnson (2013).
 """
 
-from explorer.sim._regime import Regime
-from explorer.sim.activations import (
+from explorer.sim._activations import (
     ACTIVATIONS,
     Activation,
     DepthFactors,
@@ -31,7 +30,7 @@ from explorer.sim.activations import (
     saturation_intervals,
     tanh_sigmoid_relation,
 )
-from explorer.sim.deep import (
+from explorer.sim._deep import (
     INIT_SCHEMES,
     MAX_DEPTH,
     MAX_SIGMA_W,
@@ -45,14 +44,14 @@ from explorer.sim.deep import (
     init_weight_std,
     network_gradients,
 )
-from explorer.sim.matrices import (
+from explorer.sim._matrices import (
     MAX_MATRIX_SIZE,
     MAX_MATRIX_TEXT_LENGTH,
     MatrixInputError,
     format_matrix,
     parse_matrix,
 )
-from explorer.sim.power import (
+from explorer.sim._power import (
     DOMINANT_KINDS,
     MAX_POWER_SIZE,
     MAX_POWER_STEPS,
@@ -76,8 +75,9 @@ from explorer.sim.power import (
     theory_log10_angle,
     unit_circle_image,
 )
-from explorer.sim.random_matrices import gaussian_matrix, orthogonal_matrix, spectral_norm, spectral_radius
-from explorer.sim.rnn import (
+from explorer.sim._random_matrices import gaussian_matrix, orthogonal_matrix, spectral_norm, spectral_radius
+from explorer.sim._regime import Regime
+from explorer.sim._rnn import (
     MATRIX_KINDS,
     MAX_GRID_STEPS,
     MAX_RNN_SIZE,
@@ -115,7 +115,7 @@ from explorer.sim.rnn import (
     temporal_contribution_matrices,
     temporal_contributions,
 )
-from explorer.sim.spectra import (
+from explorer.sim._spectra import (
     MAX_POWER_WORK,
     MAX_SPECTRUM_MODES,
     MAX_SPECTRUM_SIZE,

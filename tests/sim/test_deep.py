@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from scipy import special, stats
 
 from explorer import sim
-from explorer.sim import deep
+from explorer.sim import _deep as deep
 from tests.sim.scenario_runs import JACOBIAN_SCENARIOS, deep_gradients, scenario_values
 
 SMOOTH = ("sigmoid", "tanh", "gelu", "identity")

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from explorer.sim.matrices import (
+from explorer.sim._matrices import (
     MAX_MATRIX_SIZE,
     MAX_MATRIX_TEXT_LENGTH,
     MatrixInputError,

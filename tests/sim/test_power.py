@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import linalg
 
-from explorer.sim.power import (
+from explorer.sim._power import (
     DOMINANT_KINDS,
     MAX_POWER_SIZE,
     MAX_POWER_STEPS,
@@ -28,7 +28,7 @@ from explorer.sim.power import (
     theory_log10_angle,
     unit_circle_image,
 )
-from explorer.sim.random_matrices import gaussian_matrix
+from explorer.sim._random_matrices import gaussian_matrix
 
 
 def rotation(theta: float) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Tests for explorer.sim.rnn: trajectories, Jacobian products, bounds and gradients.
+"""Tests for explorer.sim._rnn: trajectories, Jacobian products, bounds and gradients.
 
 References are independent of the module: a plain forward recursion, central
 finite differences, explicit matrix products with ``np.linalg.norm(., 2)``, and
@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explorer import sim
-from explorer.sim import Regime, rnn
+from explorer.sim import Regime
+from explorer.sim import _rnn as rnn
 from tests.sim.scenario_runs import JACOBIAN_SCENARIOS, rnn_trace, scenario_values
 
 SMOOTH = ("tanh", "sigmoid", "gelu", "identity")

@@ -1,4 +1,4 @@
-"""Tests for explorer.sim.spectra: closed forms, explicit products and error bounds.
+"""Tests for explorer.sim._spectra: closed forms, explicit products and error bounds.
 
 Accuracy of ||W^t|| is judged against the classical forward error bound of a
 product of t matrices, |fl(W^t) - W^t| <= gamma |W|^t entrywise (|W| is the
@@ -20,8 +20,8 @@ from scipy.linalg import hadamard
 from scipy.special import gammaln
 
 from explorer.sim import Regime
-from explorer.sim.random_matrices import gaussian_matrix
-from explorer.sim.spectra import (
+from explorer.sim._random_matrices import gaussian_matrix
+from explorer.sim._spectra import (
     MAX_POWER_STEPS,
     MAX_POWER_WORK,
     MAX_SPECTRUM_MODES,

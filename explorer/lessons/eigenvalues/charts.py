@@ -3,7 +3,7 @@
 The ``*_of`` builders take the page's :class:`~explorer.lessons.eigenvalues.reading.Measurement`;
 the others take arrays.
 
-Sizes arrive as natural logs from :mod:`explorer.sim.spectra` and are drawn
+Sizes arrive as natural logs from :mod:`explorer.sim._spectra` and are drawn
 as ``log10`` on a ``log10_axis``, so ``10^±5000`` is as easy to draw as 1.
 Measurement is solid, theory dashed or dotted; colour never carries meaning
 alone (eigenvalues also differ by shape, curves by dash). Long series are
@@ -368,9 +368,11 @@ def growth_chart(
 
 def gelfand_chart(
     log_measured: np.ndarray, *, measured_label: str, log_rho: float, log_norm_W: float,
-    log_gain: float | None = None, height: int = 250,
+    log_gain: float | None = None, probe: int | None = None, height: int = 250,
 ) -> alt.LayerChart:
     """``size_t^(1/t)`` for ``t >= 1`` (log-scaled t) with horizontal lines at ``rho``, ``||W||`` (and ``g``).
+
+    ``probe`` marks one step ``t`` (a rule and the root's value there), the step the caption reads out.
 
     The root is ``exp(ln size_t / t)``, which lies between ``rho`` and
     ``||W||`` for ``||W^t||``, so it never overflows; an exact zero gives 0.
@@ -413,7 +415,19 @@ def gelfand_chart(
     rules = alt.Chart(levels_df).mark_rule(strokeWidth=2.5, clip=True).encode(
         y=yenc, color=color, strokeDash=dash, tooltip=[alt.Tooltip("curve:N", title="level")],
     )
-    return configure(base_properties(alt.layer(rules, line), height=height))
+    layers: list = [rules, line]
+    if probe is not None and 1 <= probe <= T:
+        with np.errstate(over="ignore"):
+            value = float(np.exp(logs[probe] / probe))
+        mark = finite_rows(pd.DataFrame({"step": [probe], "root": [value], "text": [f"t = {probe}"]}), ["root"])
+        layers.append(alt.Chart(pd.DataFrame({"step": [probe]})).mark_rule(strokeDash=[4, 3], color=ACCENT,
+                                                                            strokeWidth=2).encode(x=x))
+        if not mark.empty:
+            layers.append(alt.Chart(mark).mark_point(shape="diamond", size=160, filled=True, color=ACCENT,
+                                                     stroke="white", clip=True).encode(
+                x=x, y=yenc, tooltip=[alt.Tooltip("step:Q", title="t"),
+                                      alt.Tooltip("root:Q", title="size^(1/t)", format=".5g")]))
+    return configure(base_properties(alt.layer(*layers), height=height))
 
 
 # ---------------------------------------------------------------------------
@@ -504,9 +518,9 @@ def growth_chart_of(m: Measurement) -> alt.LayerChart:
                         peak=peak, limits=m.limits)
 
 
-def gelfand_chart_of(m: Measurement) -> alt.LayerChart:
+def gelfand_chart_of(m: Measurement, probe: int | None = None) -> alt.LayerChart:
     return gelfand_chart(m.log_measured, measured_label=m.settings.matrix.measured_label, log_rho=m.log_rho,
-                         log_norm_W=m.log_norm_W, log_gain=m.log_gain)
+                         log_norm_W=m.log_norm_W, log_gain=m.log_gain, probe=probe)
 
 
 def mode_chart_of(m: Measurement, decades: float = 6.0) -> alt.LayerChart:

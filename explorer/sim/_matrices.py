@@ -224,7 +224,7 @@ def parse_matrix(text: str, max_size: int = MAX_MATRIX_SIZE) -> np.ndarray:
     >>> parse_matrix("1 2\\n3 abc")
     Traceback (most recent call last):
     ...
-    explorer.sim.matrices.MatrixInputError: row 2, column 2: 'abc' is not a number
+    explorer.sim._matrices.MatrixInputError: row 2, column 2: 'abc' is not a number
     """
     max_size = integer("max_size", max_size, 1)
     if not isinstance(text, str):

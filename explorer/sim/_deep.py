@@ -19,7 +19,7 @@ Bengio (2013), "On the difficulty of training recurrent neural networks":
 
     ||dC/db^l|| <= gamma^(L-l+1) * prod_{r=l+1..L} ||w^r||_2 * ||a^L - y||,
 
-where ``gamma = sup |sigma'|`` (:attr:`explorer.sim.activations.Activation.gamma`).
+where ``gamma = sup |sigma'|`` (:attr:`explorer.sim._activations.Activation.gamma`).
 If every factor ``gamma ||w^r||_2`` is below one the bound, and with it the
 gradient, shrinks geometrically towards the input (Goodfellow, Bengio &
 Courville, *Deep Learning*, section 8.2.5).
@@ -36,7 +36,7 @@ independent :class:`numpy.random.SeedSequence` child with ``entropy=seed``:
 
 - ``spawn_key=(0,)``: the input ``x ~ N(0, I)`` (``width`` draws), then the
   target ``y ~ U(0, 1)^width``. The unit interval lies inside the output range
-  of every activation in :data:`~explorer.sim.activations.ACTIVATIONS`, so the
+  of every activation in :data:`~explorer.sim._activations.ACTIVATIONS`, so the
   target is reachable in principle whatever the activation.
 - ``spawn_key=(l, 0)``: the weights of layer ``l``. For the Gaussian schemes
   (``gaussian``, ``xavier``, ``he``) they are the same standard normal draws,
@@ -61,12 +61,12 @@ import numpy as np
 from scipy import special
 from scipy.linalg import lapack
 
+from explorer.sim._activations import ACTIVATIONS, Activation
+from explorer.sim._activations import activation as _activation
 from explorer.sim._linalg import log_spectral_norm
+from explorer.sim._random_matrices import gaussian_matrix
 from explorer.sim._regime import Regime
 from explorer.sim._validate import choice, integer, real
-from explorer.sim.activations import ACTIVATIONS, Activation
-from explorer.sim.activations import activation as _activation
-from explorer.sim.random_matrices import gaussian_matrix
 
 __all__ = [
     "INIT_SCHEMES",
@@ -660,7 +660,7 @@ def network_gradients(network: DeepNetwork, activation: str) -> DeepGradients:
     network : DeepNetwork
         Usually from :func:`build_network`.
     activation : str
-        One of :data:`~explorer.sim.activations.ACTIVATIONS`.
+        One of :data:`~explorer.sim._activations.ACTIVATIONS`.
 
     Returns
     -------
@@ -728,7 +728,7 @@ def deep_network_gradients(
     width : int
         Units per layer (all layers ``width x width``), ``1 <= width <= MAX_WIDTH``.
     activation : str
-        One of :data:`~explorer.sim.activations.ACTIVATIONS`.
+        One of :data:`~explorer.sim._activations.ACTIVATIONS`.
     sigma_w : float
         Weight scale, in ``[MIN_SIGMA_W, MAX_SIGMA_W]``. For ``"gaussian"``,
         ``w_ij ~ N(0, sigma_w^2 / width)``; for ``"xavier"`` and ``"he"`` it

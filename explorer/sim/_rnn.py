@@ -39,14 +39,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
+from explorer.sim._activations import ACTIVATIONS
+from explorer.sim._activations import activation as _activation
 from explorer.sim._constants import LN2 as _LN2
 from explorer.sim._constants import LN10 as _LN10
 from explorer.sim._linalg import SVD_MAX_SIZE, TopSingularValueTracker, top_singular_value
-from explorer.sim._regime import Regime
-from explorer.sim._validate import choice, integer, real, real_array
-from explorer.sim.activations import ACTIVATIONS
-from explorer.sim.activations import activation as _activation
-from explorer.sim.random_matrices import (
+from explorer.sim._random_matrices import (
     gaussian_matrix,
     orthogonal_matrix,
     scale_to_spectral_norm,
@@ -54,6 +52,8 @@ from explorer.sim.random_matrices import (
     spectral_norm,
     spectral_radius,
 )
+from explorer.sim._regime import Regime
+from explorer.sim._validate import choice, integer, real, real_array
 
 __all__ = [
     "MATRIX_KINDS",
@@ -164,7 +164,7 @@ class RNNTrace:
     inputs : ndarray, shape (T, m)
         ``inputs[t - 1]`` is ``u_t``.
     activation : str
-        Name from :data:`~explorer.sim.activations.ACTIVATIONS`.
+        Name from :data:`~explorer.sim._activations.ACTIVATIONS`.
     form : str
         ``"pascanu"`` or ``"elman"`` (see the module docstring).
     states : ndarray, shape (T + 1, n)
@@ -244,7 +244,7 @@ def _log_norm(v: np.ndarray) -> float:
 def _activate_scaled(act, z: np.ndarray, s: np.ndarray | int) -> tuple[np.ndarray, np.ndarray]:
     """Return ``(2**-s σ(2**s z), σ'(2**s z))`` without ever forming a huge ``2**s z``.
 
-    ``act`` is an :class:`~explorer.sim.activations.Activation`; ``s`` broadcasts
+    ``act`` is an :class:`~explorer.sim._activations.Activation`; ``s`` broadcasts
     against the last axis of ``z`` (one scale per column).
     """
     s = np.asarray(s, dtype=np.int64)
@@ -348,7 +348,7 @@ def simulate_rnn(
     x0 : array_like, shape (n,)
         Initial state.
     activation : str
-        One of :data:`~explorer.sim.activations.ACTIVATIONS`.
+        One of :data:`~explorer.sim._activations.ACTIVATIONS`.
     form : {"pascanu", "elman"}, default "pascanu"
 
     Returns
@@ -798,7 +798,7 @@ def pascanu_eta(W_rec: np.ndarray, activation: str) -> float:
     ----------
     W_rec : array_like, shape (n, n)
     activation : str
-        Name from :data:`~explorer.sim.activations.ACTIVATIONS`; ``γ = sup|σ'|``.
+        Name from :data:`~explorer.sim._activations.ACTIVATIONS`; ``γ = sup|σ'|``.
 
     Returns
     -------

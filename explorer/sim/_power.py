@@ -25,8 +25,8 @@ import numpy as np
 
 from explorer.sim._constants import LN2 as _LN2
 from explorer.sim._constants import LN10 as _LN10
+from explorer.sim._random_matrices import gaussian_matrix
 from explorer.sim._validate import choice, integer, real, real_array, square_matrix
-from explorer.sim.random_matrices import gaussian_matrix
 
 __all__ = [
     "DOMINANT_KINDS",

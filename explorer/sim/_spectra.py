@@ -34,10 +34,10 @@ from scipy.special import gammaln
 
 from explorer.sim._constants import LN2
 from explorer.sim._linalg import log_top_singular_values
+from explorer.sim._power import MAX_POWER_STEPS
+from explorer.sim._random_matrices import gaussian_matrix, orthogonal_matrix
 from explorer.sim._regime import Regime
 from explorer.sim._validate import integer, real, real_array, square_matrix
-from explorer.sim.power import MAX_POWER_STEPS
-from explorer.sim.random_matrices import gaussian_matrix, orthogonal_matrix
 
 __all__ = [
     "CRITICAL_TOL",
@@ -1167,7 +1167,7 @@ class RandomSpectrum:
     Attributes
     ----------
     n, gain, seed : int, float, int
-        The parameters of :func:`explorer.sim.random_matrices.gaussian_matrix`.
+        The parameters of :func:`explorer.sim._random_matrices.gaussian_matrix`.
     eigenvalues : (n,) complex ndarray
         Sorted by decreasing modulus; they fill the disc of radius ``gain``.
     log_rho : float
