@@ -92,13 +92,8 @@ def figure(controls: Controls, key: str, title: str | None) -> Callable[[Callabl
     return decorate
 
 
-_LEGACY_TONES = {"vanish": Regime.VANISHES, "explode": Regime.EXPLODES, "neutral": Regime.NEUTRAL}
-
-
-def verdict(v: Verdict | str, tone: str = "neutral") -> None:
+def verdict(v: Verdict) -> None:
     """The closing sentence of a figure, computed from the current numbers."""
-    if isinstance(v, str):  # pages not yet moved to reading.py
-        v = Verdict(v, _LEGACY_TONES.get(tone, Regime.NEUTRAL))
     with st.container(border=True):
         st.markdown(f"{ICONS[v.regime]} **Verdict.** {v.text}")
 
