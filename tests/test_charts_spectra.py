@@ -146,6 +146,19 @@ def test_gelfand_chart_is_finite_and_tends_to_rho(W):
     assert last["root"] == pytest.approx(rho, abs=0.02)
 
 
+def test_gelfand_chart_marks_the_probed_step_at_its_root():
+    W = scenario_matrix("nonnormal_transient")
+    g = sim.spectrum_growth(W, 300)
+    rows = spec_rows(charts.gelfand_chart(g.log_norm_power, measured_label="‖Wᵗ‖", log_rho=g.log_rho,
+                                          log_norm_W=g.log_norm_W, probe=10))
+    assert_finite(rows)
+    marked = [r for r in rows if r.get("text") == "t = 10"]
+    assert len(marked) == 1 and marked[0]["root"] == pytest.approx(math.exp(g.log_norm_power[10] / 10))
+    outside = spec_rows(charts.gelfand_chart(g.log_norm_power, measured_label="‖Wᵗ‖", log_rho=g.log_rho,
+                                             log_norm_W=g.log_norm_W, probe=301))
+    assert not [r for r in outside if "text" in r]
+
+
 @pytest.mark.parametrize(("eigs", "gain"), [
     (sim.spectrum_from_modes([(1.05, 0.0, "real"), (1.0, 0.5, "pair"), (0.5, math.pi, "real")]), None),
     (np.linalg.eigvals(sim.gaussian_matrix(512, 1.5, 3)), 1.5),

@@ -77,3 +77,14 @@ def test_the_nilpotent_verdict_reads_exactly_zero():
     at = load({"eig_case": "custom", "eig_source": "jordan", "eig_jlam": "0.0"})
     verdict = next(m.value for m in at.markdown if "Verdict" in m.value)
     assert ":material/block:" in verdict and "W is nilpotent" in verdict
+
+
+def test_the_rate_figure_reads_its_own_step_and_the_link_keeps_it():
+    at = load({"eig_case": "nonnormal_transient"})
+    assert "At t = 10: ‖Wᵗ‖^(1/t) = 1.393, 43.7% above ρ(W) = 0.97." in page_text(at)
+    at.slider(key="eig_probe").set_value(300).run()
+    assert not at.exception
+    assert at.query_params["eig_probe"] == "300" and at.session_state["eig_case"] == "custom"
+    assert "At t = 300: ‖Wᵗ‖^(1/t) = 0.9823" in page_text(at)
+    short = load({"eig_case": "custom", "eig_steps": "20", "eig_probe": "15"})
+    assert short.session_state["eig_probe"] == 15

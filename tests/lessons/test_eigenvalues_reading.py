@@ -454,3 +454,36 @@ def test_the_gradient_is_compared_with_what_the_source_allows(key, label, rate_l
     assert (ref.label, ref.rate_label) == (label, rate_label)
     assert ref.log_rate == (m.log_gain if key.startswith("random") else m.log_rho)
     assert rd.gradient_caption(m.source).endswith(caption)
+
+
+# ---------------------------------------------------------------------------
+# figure 3's own control: the per-step factor read out at one step
+
+
+def test_rate_probe_is_clipped_to_the_computed_steps():
+    m = measured("nonnormal_transient")
+    assert rd.rate_probe(m, 0).step == 1
+    assert rd.rate_probe(m, 10_000).step == m.steps == 300
+    assert rd.rate_probe(m, 10).root == pytest.approx(math.exp(m.log_measured[10] / 10))
+
+
+def test_probe_text_reads_a_root_that_has_arrived_at_rho():
+    assert rd.probe_text(rd.rate_probe(measured("all_inside"), 10)) == \
+        "At t = 10: ‖Wᵗ‖^(1/t) = 0.9, within 1% of ρ(W) = 0.9."
+
+
+def test_probe_text_says_how_far_above_rho_a_transient_keeps_the_root():
+    assert rd.probe_text(rd.rate_probe(measured("nonnormal_transient"), 10)) == \
+        "At t = 10: ‖Wᵗ‖^(1/t) = 1.393, 43.7% above ρ(W) = 0.97."
+
+
+def test_probe_text_says_below_when_a_random_vector_lags_rho():
+    assert rd.probe_text(rd.rate_probe(measured("random_1.1"), 100)) == \
+        "At t = 100: ‖Wᵗx‖^(1/t) = 1.092, 1.2% below ρ(W) = 1.106."
+
+
+def test_probe_text_for_a_nilpotent_w_before_and_after_it_reaches_zero():
+    m = measured("jordan_critical", jlam=0.0)
+    assert rd.probe_text(rd.rate_probe(m, 2)) == ("At t = 2: ‖Wᵗ‖^(1/t) = 1, while ρ(W) = 0: W is nilpotent, and "
+                                                  "the size drops to exactly 0 by t = n.")
+    assert rd.probe_text(rd.rate_probe(m, 5)) == "At t = 5: ‖Wᵗ‖ is exactly 0, so ‖Wᵗ‖^(1/t) = 0 = ρ(W)."

@@ -480,6 +480,43 @@ def gelfand_caption(s: MatrixSettings) -> str:
     return "Gelfand's formula: ‖Wᵗ‖^(1/t) → ρ(W) as t grows, however large the early transient" + tail
 
 
+PROBE_TOL = 0.01
+"""A root within 1% of ρ(W) is read as having arrived."""
+
+
+@dataclass(frozen=True)
+class RateProbe:
+    """The per-step factor ``size_t^(1/t)`` at one step ``t``, beside ρ(W)."""
+
+    step: int
+    log_size: float
+    rho: float
+    label: str
+
+    @property
+    def root(self) -> float:
+        return math.exp(self.log_size / self.step)
+
+
+def rate_probe(m: Measurement, step: int) -> RateProbe:
+    """The rate figure's reading at ``step`` (clipped to ``1..steps``)."""
+    t = min(max(int(step), 1), m.steps)
+    return RateProbe(t, float(m.log_measured[t]), m.rho, m.settings.matrix.measured_label)
+
+
+def probe_text(p: RateProbe) -> str:
+    """What the per-step factor is at the chosen step, against ρ(W)."""
+    head = f"At t = {p.step}: {p.label}^(1/t) = "
+    if p.log_size == -math.inf:
+        return f"At t = {p.step}: {p.label} is exactly 0, so {p.label}^(1/t) = 0 = ρ(W)."
+    if p.rho == 0:
+        return head + f"{p.root:.4g}, while ρ(W) = 0: W is nilpotent, and the size drops to exactly 0 by t = n."
+    gap = p.root / p.rho - 1.0
+    if abs(gap) <= PROBE_TOL:
+        return head + f"{p.root:.4g}, within 1% of ρ(W) = {p.rho:.4g}."
+    return head + f"{p.root:.4g}, {abs(gap):.1%} {'above' if gap > 0 else 'below'} ρ(W) = {p.rho:.4g}."
+
+
 def gelfand_alt(s: MatrixSettings) -> str:
     if s.source == "random":
         return "Size of Wᵗx to the power 1/t, tending to the spectral radius for a generic x"
@@ -501,7 +538,8 @@ def modes_unreliable_text(m: Measurement) -> str:
     why = (f"a Jordan block has one eigenvector for its {s.jsize} equal eigenvalues, so x cannot be split into "
            "eigen-directions at all" if s.source == "jordan" else "the eigenvectors are so close to parallel that "
            "the coefficients c = V⁻¹x are mostly rounding error")
-    return (f"The modal picture is numerically unreliable here (cond(V) = {cond_text(m)}): {why}. The growth chart "
+    cond = "∞" if math.isinf(m.cond_V) else f"{m.cond_V:.3g}"
+    return (f"The modal picture is numerically unreliable here (cond(V) = {cond}): {why}. The growth chart "
             "above, computed from Wᵗ directly, is the one to trust.")
 
 

@@ -6,8 +6,9 @@ was on the page before. Per-mode controls are numbered 1..4: ``kind{i}`` is
 ``"pos"`` (real, lambda > 0), ``"neg"`` (real, lambda < 0) or ``"pair"``
 (conjugate pair), ``mag{i}`` is ``|lambda|`` and ``deg{i}`` the angle of a
 pair in degrees. ``decades`` is the modes figure's own depth below
-``||W^t x||``. This module is the one place for the page's scenarios (the
-sim keeps no preset table); the sim's tests run them through the same calls.
+``||W^t x||`` and ``probe`` the step the rate figure reads out. This module
+is the one place for the page's scenarios (the sim keeps no preset table);
+the sim's tests run them through the same calls.
 """
 
 from explorer.scenario import Scenario
@@ -27,6 +28,7 @@ DEFAULTS: dict = {
     "g": 1.0,
     "steps": 100,
     "decades": 6,
+    "probe": 10,
 }
 """The controls' defaults: the values of the first scenario."""
 

@@ -23,8 +23,8 @@ def growth_chart(s: rd.PageSettings):
 
 
 @app.cached_chart
-def gelfand_chart(s: rd.PageSettings):
-    return charts.gelfand_chart_of(measure(s))
+def gelfand_chart(s: rd.PageSettings, probe: int):
+    return charts.gelfand_chart_of(measure(s), probe)
 
 
 @app.cached_chart
@@ -77,7 +77,10 @@ def growth_figure(s: rd.PageSettings) -> None:
 
 @app.figure(c, "rate", "In the long run the size changes by ρ(W) per step, however large the transient")
 def rate_figure(s: rd.PageSettings) -> None:
-    app.show_chart(gelfand_chart(s), alt_text=rd.gelfand_alt(s.matrix))
+    left, right = st.columns([1, 2], gap="medium")
+    probe = rd.rate_probe(measure(s), controls.probe_control(c, s.steps, left))
+    right.markdown(rd.probe_text(probe))
+    app.show_chart(gelfand_chart(s, probe.step), alt_text=rd.gelfand_alt(s.matrix))
     app.caption(rd.gelfand_caption(s.matrix))
 
 
