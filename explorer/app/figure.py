@@ -71,8 +71,6 @@ def figure(controls: Controls, key: str, title: str | None) -> Callable[[Callabl
     title : str or None
         The claim the figure makes, shown as its heading (None: the body titles itself).
     """
-    controls.figures.append(FigureInfo(key, title or key, len(controls.figures) + 1))
-
     def decorate(body: Callable[..., None]) -> Callable[..., None]:
         def run(*args: Any, **kwargs: Any) -> None:
             if controls.take_departure():
@@ -87,7 +85,15 @@ def figure(controls: Controls, key: str, title: str | None) -> Callable[[Callabl
                     controls.figure = None
 
         functools.update_wrapper(run, body)
-        return st.fragment(run)
+        fragment = st.fragment(run)
+
+        @functools.wraps(body)
+        def place(*args: Any, **kwargs: Any) -> None:
+            # Counted when the page draws it (a figure the current settings leave out is not listed).
+            controls.figures.append(FigureInfo(key, title or key, len(controls.figures) + 1))
+            fragment(*args, **kwargs)
+
+        return place
 
     return decorate
 
