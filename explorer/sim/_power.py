@@ -789,25 +789,22 @@ def _eigen_lines_scaled(A: np.ndarray) -> tuple[EigenLine, ...]:
 
 @dataclass(frozen=True, eq=False)
 class PresetMatrix:
-    """A named example matrix and start vector with the lesson it teaches.
+    """A named example matrix and its start vector.
+
+    What each example teaches, and its title, belong to the power-method page
+    (``explorer/lessons/power/scenarios.py``): here is only the maths.
 
     Attributes
     ----------
     name : str
-        Key in :data:`PRESET_MATRICES`.
-    label : str
-        Short human-readable title (sentence case).
+        Key in :data:`PRESET_MATRICES` (``"custom"`` for a reader's own matrix).
     W : ndarray, shape (n, n)
     x0 : ndarray, shape (n,)
-    teaching_point : str
-        One sentence: what to notice when the power method runs on it.
     """
 
     name: str
-    label: str
     W: np.ndarray
     x0: np.ndarray
-    teaching_point: str
 
 
 def _rotation(theta: float) -> np.ndarray:
@@ -827,55 +824,9 @@ def _orthogonal_start() -> tuple[np.ndarray, np.ndarray]:
     return W, Q[:, 1].copy()
 
 
-_PRESET_SPECS: dict[str, tuple[str, str]] = {
-    "distinct": (
-        "Distinct real eigenvalues (3 and 1)",
-        "Each step shrinks the non-dominant component by a factor of 3 relative to the dominant one, "
-        "so the direction locks onto the dominant eigenvector within a couple of dozen steps.",
-    ),
-    "close": (
-        "Close eigenvalues (1 and 0.95)",
-        "With |lambda2/lambda1| = 0.95 the unwanted component loses only about 2% per step, so hundreds of "
-        "steps pass before the direction settles.",
-    ),
-    "symmetric": (
-        "Symmetric matrix",
-        "Eigenvectors of a symmetric matrix are perpendicular and the Rayleigh quotient error shrinks "
-        "like ratio^(2t), twice as fast in digits as the direction itself.",
-    ),
-    "rotation": (
-        "Rotation-scaling (complex pair)",
-        "The eigenvalues 1.05 e^(+-i 30 deg) have equal size, so the norm grows steadily but the direction "
-        "turns 30 degrees every step and never settles on a line.",
-    ),
-    "opposite": (
-        "Equal magnitudes, opposite signs",
-        "With eigenvalues +sqrt(5) and -sqrt(5) neither component wins: W^2 = 5 I, so the iterate flips "
-        "back and forth between two directions forever.",
-    ),
-    "jordan": (
-        "Jordan block",
-        "Both eigenvalues equal 1, yet the norm grows linearly in t and the direction creeps toward the "
-        "only eigenvector with an error that shrinks like 1/t rather than geometrically.",
-    ),
-    "non_normal": (
-        "Non-normal matrix",
-        "Both eigenvalues are below 1 so the iterate must eventually vanish, but the large off-diagonal "
-        "entry first amplifies it more than tenfold: eigenvalues alone do not predict the early steps.",
-    ),
-    "orthogonal_start": (
-        "Start orthogonal to the dominant eigenvector",
-        "In exact arithmetic the dominant component is zero and would stay zero; in float64 it starts near "
-        "1e-16 and triples every step, so after roughly 30 steps of apparent stalling it takes over.",
-    ),
-    "random": (
-        "Random Gaussian matrix",
-        "A random matrix with entries N(0, g^2/n) has eigenvalues filling a disc of radius about g, so "
-        "the norm grows or decays like g^t and the direction often settles slowly or keeps turning.",
-    ),
-}
-
-PRESET_MATRICES: tuple[str, ...] = tuple(_PRESET_SPECS)
+PRESET_MATRICES: tuple[str, ...] = (
+    "distinct", "close", "symmetric", "rotation", "opposite", "jordan", "non_normal", "orthogonal_start", "random",
+)
 """Names accepted by :func:`preset_matrix` (the page adds its own "custom" entry)."""
 
 
@@ -925,8 +876,7 @@ def random_gaussian_preset(n: int = 50, gain: float = 1.0, seed: int = 0) -> Pre
     W = gaussian_matrix(int(n), float(gain), seed)
     x0 = np.random.default_rng([int(seed), 1]).standard_normal(int(n))
     x0 /= np.linalg.norm(x0)
-    label, point = _PRESET_SPECS["random"]
-    return PresetMatrix("random", f"{label} (n = {int(n)}, g = {float(gain):g})", W, x0, point)
+    return PresetMatrix("random", W, x0)
 
 
 def preset_matrix(name: str) -> PresetMatrix:
@@ -991,8 +941,7 @@ def preset_matrix(name: str) -> PresetMatrix:
         W, x0 = np.array([[0.9, 5.0], [0.0, 0.8]]), np.array([0.0, 1.0])
     else:
         W, x0 = _orthogonal_start()
-    label, point = _PRESET_SPECS[name]
-    return PresetMatrix(name, label, np.array(W, dtype=float), np.array(x0, dtype=float), point)
+    return PresetMatrix(name, np.array(W, dtype=float), np.array(x0, dtype=float))
 
 
 # ---------------------------------------------------------------------------
@@ -1044,10 +993,7 @@ def custom_preset(W: np.ndarray, seed: int = 0) -> PresetMatrix:
     n = A.shape[0]
     x0 = np.random.default_rng([int(seed), 1]).standard_normal(n)
     x0 /= np.linalg.norm(x0)
-    return PresetMatrix(
-        "custom", f"Your matrix (n = {n})", A, x0,
-        "Your own matrix: the spectrum below predicts how fast the direction settles, and the charts check it.",
-    )
+    return PresetMatrix("custom", A, x0)
 
 
 def theory_log10_angle(trace: PowerTrace) -> np.ndarray:
