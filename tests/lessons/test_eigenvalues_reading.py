@@ -487,3 +487,9 @@ def test_probe_text_for_a_nilpotent_w_before_and_after_it_reaches_zero():
     assert rd.probe_text(rd.rate_probe(m, 2)) == ("At t = 2: ‖Wᵗ‖^(1/t) = 1, while ρ(W) = 0: W is nilpotent, and "
                                                   "the size drops to exactly 0 by t = n.")
     assert rd.probe_text(rd.rate_probe(m, 5)) == "At t = 5: ‖Wᵗ‖ is exactly 0, so ‖Wᵗ‖^(1/t) = 0 = ρ(W)."
+
+
+@pytest.mark.parametrize(("key", "drawn"), [("nonnormal_transient", True), ("jordan_inside", False),
+                                            ("random_0.9", False)])
+def test_only_a_built_w_with_a_trustworthy_eigenbasis_draws_its_modes(key, drawn):
+    assert rd.has_modal_picture(measured(key)) is drawn

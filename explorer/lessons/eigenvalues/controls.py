@@ -7,6 +7,9 @@ scenario's values always reach the address bar and a shared link restores them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import streamlit as st
 
 from explorer.app import Controls
@@ -37,11 +40,23 @@ def top_controls(c: Controls) -> tuple[str, int, int]:
     return source, int(seed), int(steps)
 
 
-def matrix_controls(c: Controls, source: str, seed: int):
-    """The parameters of W for the chosen source: ``(MatrixSettings, slot for the cond(V) caption)``."""
+@dataclass(frozen=True)
+class MatrixControls:
+    """What the matrix controls give the page: the settings, and two places to write into later."""
+
+    settings: rd.MatrixSettings
+    cond_slot: Any
+    """Under the tilt slider: the cond(V) the tilt produced."""
+    spare: Any
+    """Inside the expander of unused settings."""
+
+
+def matrix_controls(c: Controls, source: str, seed: int) -> MatrixControls:
+    """The parameters of W for the chosen source, laid out for that source."""
     area = st.container()  # the used settings first, the expander of unused ones under them
-    spare = st.expander("Settings this source does not use (kept so that a shared link restores them)",
-                        icon=":material/tune:").columns(4)
+    unused = st.expander("Settings this source does not use (kept so that a shared link restores them)",
+                         icon=":material/tune:")
+    spare = unused.columns(4)
     used = source == "modes"
     # One fixed-width box for the shared settings and one per mode in use, in a row that wraps: five boxes
     # fit on one line from about 1280 px with the sidebar open, and go three to a line at 1024 px.
@@ -75,7 +90,7 @@ def matrix_controls(c: Controls, source: str, seed: int):
     note, box = rd.source_note(source), jbox[2] or rbox[2]
     if note and box is not None:
         box.caption(note)
-    return rd.MatrixSettings.of(values), cond_slot
+    return MatrixControls(rd.MatrixSettings.of(values), cond_slot, unused.container())
 
 
 def decades_control(c: Controls, container=st) -> int:

@@ -527,6 +527,11 @@ def gelfand_alt(s: MatrixSettings) -> str:
 # figure 4: each eigen-direction's share of Wᵗx
 
 
+def has_modal_picture(m: Measurement) -> bool:
+    """Whether the modes figure draws its chart: a built W (not random) with a trustworthy eigenvector basis."""
+    return m.modes is not None and m.modes.reliable
+
+
 def modes_absent_text(m: Measurement) -> str:
     return (f"With {m.n} eigen-directions the split into modes is not drawn; the cloud of eigenvalues above "
             "carries that story.")

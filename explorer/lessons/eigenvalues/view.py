@@ -40,14 +40,16 @@ def gradient_chart(s: rd.PageSettings):
 c = app.start_page("eigenvalues", rd.INTRO)
 # Page-wide: W and the number of steps drive every figure.
 source, seed, steps = controls.top_controls(c)
-matrix, cond_slot = controls.matrix_controls(c, source, seed)
-settings = rd.PageSettings.of(matrix, steps)
+matrix = controls.matrix_controls(c, source, seed)
+settings = rd.PageSettings.of(matrix.settings, steps)
 if (capped := rd.cap_text(settings)) is not None:
     st.caption(f":material/speed: {capped}")
 with app.heavy(settings.heavy, "Multiplying by W…"):
     run = measure(settings)
 if source == "modes":
-    cond_slot.caption(rd.cond_caption(run))
+    matrix.cond_slot.caption(rd.cond_caption(run))
+if not rd.has_modal_picture(run):  # nothing for the depth to cut: it waits with the unused settings
+    controls.decades_control(c, matrix.spare)
 
 
 @app.figure(c, "spectrum", "Where the eigenvalues sit: outside the unit circle explodes, inside vanishes")
@@ -87,16 +89,13 @@ def rate_figure(s: rd.PageSettings) -> None:
 @app.figure(c, "modes", "Each eigen-direction's share of Wᵗx: the flattest line wins")
 def modes_figure(s: rd.PageSettings) -> None:
     m = measure(s)
-    drawn = m.modes is not None and m.modes.reliable
-    # The depth control exists on every run (folded away when there is nothing to draw), so a link restores it.
-    box = st.container(width=360) if drawn else st.expander("Settings of the modal picture", icon=":material/tune:")
-    decades = controls.decades_control(c, box)
     if m.modes is None:
         st.caption(f":material/scatter_plot: {rd.modes_absent_text(m)}")
         return
-    if not drawn:
+    if not rd.has_modal_picture(m):
         st.warning(rd.modes_unreliable_text(m), icon=":material/warning:")
         return
+    decades = controls.decades_control(c, st.container(width=360))
     left, right = st.columns([1.7, 1], gap="large")
     with left:
         app.show_chart(mode_chart(s, decades), alt_text="Size of each eigen-mode of Wᵗx, log scale")
