@@ -3,7 +3,7 @@
 The ``*_of`` builders take the page's :class:`~explorer.lessons.eigenvalues.reading.Measurement`;
 the others take arrays.
 
-Sizes arrive as natural logs from :mod:`explorer.sim._spectra` and are drawn
+Sizes arrive as natural logs from :mod:`explorer.sim` (its façade) and are drawn
 as ``log10`` on a ``log10_axis``, so ``10^±5000`` is as easy to draw as 1.
 Measurement is solid, theory dashed or dotted; colour never carries meaning
 alone (eigenvalues also differ by shape, curves by dash). Long series are
