@@ -178,3 +178,17 @@ def fit_legend_columns(labels: Sequence[str], choices: Sequence[int] = (0, 2, 1)
     for c in reversed(choices[:-1]):
         expr = f"width >= {legend_width(labels, c) + reserve:.0f} ? {c} : {expr}"
     return alt.ExprRef(expr)
+
+
+def halo_text(data: pd.DataFrame, encoding: dict, **mark) -> alt.LayerChart:
+    """Text with a white outline underneath, readable on top of lines and points."""
+    base = alt.Chart(data).encode(**encoding)
+    halo = base.mark_text(**mark, stroke="white", strokeWidth=4, strokeJoin="round", opacity=0.9)
+    return alt.layer(halo, base.mark_text(**mark))
+
+
+def circle_frame(radius: float, label: str, num: int = 181) -> pd.DataFrame:
+    """Points of the circle of ``radius`` in the complex plane (columns re, im, k, curve), for a line mark."""
+    phi = np.linspace(0.0, 2.0 * np.pi, num)
+    return pd.DataFrame({"re": radius * np.cos(phi), "im": radius * np.sin(phi), "k": np.arange(num),
+                         "curve": label})

@@ -31,9 +31,11 @@ from explorer.chartkit import (
     THEORY,
     THEORY_DASH,
     base_properties,
+    circle_frame,
     configure,
     finite_rows,
     fit_legend_columns,
+    halo_text,
     log10_axis,
 )
 from explorer.format import LN10, complex_text, fmt_pow10, log10_of, pow10_text
@@ -154,13 +156,6 @@ def _lines(df: pd.DataFrame, styles: dict[str, tuple[str, list[int], float]], *,
     )
 
 
-def _halo_text(data: pd.DataFrame, encoding: dict, **mark) -> alt.LayerChart:
-    """Text with a white outline underneath, readable on top of lines and points."""
-    base = alt.Chart(data).encode(**encoding)
-    halo = base.mark_text(**mark, stroke="white", strokeWidth=4, strokeJoin="round", opacity=0.9)
-    return alt.layer(halo, base.mark_text(**mark))
-
-
 def float_rules_frame(limits: FloatLimits | None, last_step: int) -> pd.DataFrame:
     """One row per float limit crossed within the computed steps: step, label, colour."""
     rows = []
@@ -183,7 +178,7 @@ def _float_rules(rules: pd.DataFrame, last_step: int) -> list[alt.Chart | alt.La
             .encode(x="step:Q", tooltip=[alt.Tooltip("label:N", title="leaves the float range")])
         )
         late = r["step"] > 0.7 * max(last_step, 1)  # label on the left of a rule near the right edge
-        layers.append(_halo_text(one, {"x": "step:Q", "y": alt.Y("y_px:Q", scale=None), "text": "label:N"},
+        layers.append(halo_text(one, {"x": "step:Q", "y": alt.Y("y_px:Q", scale=None), "text": "label:N"},
                                  align="right" if late else "left", dx=-5 if late else 5, fontSize=13,
                                  fontWeight="bold", color=r["color"]))
     return layers
@@ -191,12 +186,6 @@ def _float_rules(rules: pd.DataFrame, last_step: int) -> list[alt.Chart | alt.La
 
 # ---------------------------------------------------------------------------
 # (1) eigenvalues on the complex plane
-
-
-def _circle(radius: float, label: str, num: int = 181) -> pd.DataFrame:
-    phi = np.linspace(0.0, 2.0 * np.pi, num)
-    return pd.DataFrame({"re": radius * np.cos(phi), "im": radius * np.sin(phi), "k": np.arange(num),
-                         "curve": label})
 
 
 def eigenvalue_plane_chart(
@@ -226,11 +215,11 @@ def eigenvalue_plane_chart(
     x = alt.X("re:Q", title="real part of λ", scale=alt.Scale(domain=domain, nice=False), axis=alt.Axis(tickCount=7))
     y = alt.Y("im:Q", title="imaginary part of λ", scale=alt.Scale(domain=domain, nice=False),
               axis=alt.Axis(tickCount=7))
-    circles = [_circle(1.0, "unit circle |λ| = 1")]
+    circles = [circle_frame(1.0, "unit circle |λ| = 1")]
     circle_dash = [SOLID]
     circle_color = [NEUTRAL]
     if gain is not None:
-        circles.append(_circle(float(gain), f"circular law: |λ| = g = {gain:g}"))
+        circles.append(circle_frame(float(gain), f"circular law: |λ| = g = {gain:g}"))
         circle_dash.append(THEORY_DASH)
         circle_color.append(THEORY)
     circle_df = pd.concat(circles, ignore_index=True)
@@ -269,7 +258,7 @@ def eigenvalue_plane_chart(
     if annotation and not df.empty:
         top = df.loc[df["abs"].idxmax()]
         right = float(top["re"]) > 0
-        layers.append(_halo_text(
+        layers.append(halo_text(
             pd.DataFrame({"re": [top["re"]], "im": [top["im"]], "text": [annotation]}),
             {"x": x, "y": y, "text": "text:N"},
             align="right" if right else "left", dx=-14 if right else 14, dy=-16, fontSize=13, fontWeight="bold",
@@ -355,7 +344,7 @@ def growth_chart(
                 .encode(x="step:Q", y="log10_size:Q",
                         tooltip=[alt.Tooltip("text:N", title="transient"), alt.Tooltip("size:N", title="‖Wᵗ‖")])
             )
-            layers.append(_halo_text(mark, {"x": "step:Q", "y": "log10_size:Q", "text": "text:N"},
+            layers.append(halo_text(mark, {"x": "step:Q", "y": "log10_size:Q", "text": "text:N"},
                                      align="right" if near_right else "left", dx=-12 if near_right else 12,
                                      dy=-12, fontSize=14, fontWeight="bold", color=THEORY))
     layers.extend(_float_rules(rules, T))

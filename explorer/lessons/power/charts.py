@@ -22,9 +22,11 @@ from explorer.chartkit import (
     THEORY,
     THEORY_DASH,
     base_properties,
+    circle_frame,
     configure,
     finite_rows,
     fit_legend_columns,
+    halo_text,
     log10_axis,
 )
 from explorer.format import pow10_text
@@ -74,13 +76,6 @@ def _decade_domain(values: np.ndarray, top: float | None = None) -> list[float]:
     lo = float(np.floor(v.min()))
     hi = float(np.ceil(v.max())) if top is None else float(top)
     return [lo if lo < hi else hi - 1.0, hi]
-
-
-def _halo_text(data: pd.DataFrame, encoding: dict, **mark) -> alt.LayerChart:
-    """Text with a white outline underneath, readable on top of lines and points."""
-    base = alt.Chart(data).encode(**encoding)
-    halo = base.mark_text(**mark, stroke="white", strokeWidth=4, strokeJoin="round", opacity=0.9)
-    return alt.layer(halo, base.mark_text(**mark))
 
 
 # ---------------------------------------------------------------------------
@@ -210,12 +205,6 @@ def _square(chart: alt.LayerChart, size: int) -> alt.LayerChart:
     return configure(chart.properties(width=size, height=size, autosize=alt.AutoSizeParams(type="pad")))
 
 
-def _circle(radius: float, label: str, num: int = 181) -> pd.DataFrame:
-    phi = np.linspace(0.0, 2.0 * np.pi, num)
-    return pd.DataFrame({"re": radius * np.cos(phi), "im": radius * np.sin(phi), "k": np.arange(num),
-                         "curve": label})
-
-
 def eigenvalue_chart(eigenvalues: Sequence[complex], *, dominant_label: str, size: int = 320) -> alt.LayerChart:
     """Eigenvalues on the complex plane, the unit circle, and the circle ``|z| = |lambda_1|``.
 
@@ -236,8 +225,8 @@ def eigenvalue_chart(eigenvalues: Sequence[complex], *, dominant_label: str, siz
     domain = [-1.12 * reach, 1.12 * reach]
     x = alt.X("re:Q", title="real part", scale=alt.Scale(domain=domain, nice=False), axis=alt.Axis(tickCount=7))
     y = alt.Y("im:Q", title="imaginary part", scale=alt.Scale(domain=domain, nice=False), axis=alt.Axis(tickCount=7))
-    circles = pd.concat([_circle(1.0, "unit circle |λ| = 1"),
-                         _circle(rho, "|λ| = |λ₁|")], ignore_index=True)
+    circles = pd.concat([circle_frame(1.0, "unit circle |λ| = 1"),
+                         circle_frame(rho, "|λ| = |λ₁|")], ignore_index=True)
     curve_domain = ["unit circle |λ| = 1", "|λ| = |λ₁|"]
     rings = (
         alt.Chart(finite_rows(circles, ["re", "im"]))
@@ -266,7 +255,7 @@ def eigenvalue_chart(eigenvalues: Sequence[complex], *, dominant_label: str, siz
     )
     # the label sits on the side of lambda_1 that faces the centre, so it never leaves the frame
     first_re = float(df["re"].iloc[0]) if not df.empty else 0.0
-    label = _halo_text(
+    label = halo_text(
         pd.DataFrame({"re": df["re"].head(1), "im": df["im"].head(1), "text": dominant_label}),
         {"x": x, "y": y, "text": "text:N"},
         align="right" if first_re > 0 else "left", dx=-12 if first_re > 0 else 12, dy=-14,
@@ -364,7 +353,7 @@ def plane_chart(
         .encode(x=X("x"), y=Y("y"), x2="x2:Q", y2="y2:Q", color=color,
                 tooltip=[alt.Tooltip("text:N", title="eigenvector line")])
     )
-    eig_text = _halo_text(line_df[["lx", "ly", "text"]], {"x": X("lx"), "y": Y("ly"), "text": "text:N"},
+    eig_text = halo_text(line_df[["lx", "ly", "text"]], {"x": X("lx"), "y": Y("ly"), "text": "text:N"},
                           align="left", dx=6, dy=-10, fontSize=15, fontWeight="bold", color=THEORY)
 
     t_now = len(dirs) - 1
@@ -405,7 +394,7 @@ def plane_chart(
         .mark_point(size=110, strokeWidth=2.5, clip=True)
         .encode(x=X("x"), y=Y("y"), color=color, tooltip=step_tooltip)
     )
-    current_text = _halo_text(
+    current_text = halo_text(
         pd.DataFrame({"x": arrows["x"].tail(1), "y": arrows["y"].tail(1), "text": f"x_{t_now}"}),
         {"x": X("x"), "y": Y("y"), "text": "text:N"},
         align="left", dx=8, dy=14, fontSize=15, fontWeight="bold", color=ACCENT,
