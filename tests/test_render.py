@@ -1,0 +1,47 @@
+"""Chart conversion for a shared server: the speed-ups change no spec."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from altair.utils import schemapi
+
+from explorer import sim
+from explorer.app import render
+from explorer.lessons.activations import charts as act_charts
+from explorer.lessons.jacobian import charts as jac_charts
+
+
+def _specs() -> list[str]:
+    grid = np.linspace(-4, 4, 101)
+    acts = [sim.activation(n) for n in ("sigmoid", "tanh", "relu")]
+    factors = {a.name: sim.depth_factors(a.name, 1.0, 0.0, max_depth=40, threshold=1e-6) for a in acts}
+    trace = sim.simulate_random_rnn("tanh", 8, 40, target=1.5, seed=3)
+    log_norms = sim.jacobian_log_norms(trace)
+    charts = [
+        act_charts.derivative_chart(grid, acts, 0.1),
+        act_charts.depth_chart(factors, 1e-6),
+        jac_charts.bound_chart(log_norms, sim.pascanu_log_bound(trace), sim.data_dependent_log_bound(trace),
+                               sim.backprop_log_norms(trace), eta=sim.pascanu_eta(trace.W_rec, "tanh")),
+    ]
+    return [json.dumps(render.chart_spec(c), sort_keys=True, default=repr) for c in charts]
+
+
+def test_shared_schema_index_builds_the_same_specs_as_altair_alone():
+    assert schemapi.SchemaBase._ge_shared_index
+    shared = _specs()
+    patched = schemapi.SchemaBase.__dict__["from_dict"]
+    schemapi.SchemaBase.from_dict = schemapi.SchemaBase.__dict__["_ge_original_from_dict"]
+    try:
+        alone = _specs()
+    finally:
+        schemapi.SchemaBase.from_dict = patched
+    assert shared == alone
+
+
+def test_chart_spec_names_every_dataset_it_carries():
+    for text in _specs():
+        spec = json.loads(text)
+        assert spec["datasets"], "no data"
+        assert all(name.startswith("d") for name in spec["datasets"])
