@@ -45,3 +45,12 @@ def test_chart_spec_names_every_dataset_it_carries():
         spec = json.loads(text)
         assert spec["datasets"], "no data"
         assert all(name.startswith("d") for name in spec["datasets"])
+
+
+def test_long_lived_objects_are_out_of_the_per_run_collection():
+    """Streamlit's full collection after each run skips what was loaded before the first page."""
+    import gc
+
+    import explorer.app  # noqa: F401
+
+    assert gc.get_freeze_count() > 10_000
