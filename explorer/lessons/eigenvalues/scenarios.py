@@ -102,7 +102,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "random_1.0",
         "Random Gaussian W, gain 1.0",
-        "At g = 1 the disc just reaches the unit circle: the signal neither explodes nor vanishes exponentially.",
+        "At g = 1 the disc just reaches the unit circle: the signal changes by about 1% per step, far slower than at "
+        "g = 0.9 or 1.1 (with finite n the largest |λ| lands a little inside or outside the circle).",
         _values(source="random", n=200, g=1.0, seed=4),
     ),
     Scenario(
