@@ -73,3 +73,16 @@ def assert_finite(rows: list[dict], *, allow_empty: bool = False) -> None:
         for k, v in row.items():
             if isinstance(v, float):
                 assert math.isfinite(v), (k, row)
+
+
+def run_coroutine(coro):
+    """``asyncio.run`` in a thread of its own.
+
+    The browser tests' sync Playwright keeps an event loop running in the main
+    thread for the rest of the session, where ``asyncio.run`` refuses to start.
+    """
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()

@@ -31,6 +31,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_coroutine
+
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
 K8S = DEPLOY / "k8s"
@@ -507,7 +509,7 @@ def test_two_processes_behind_haproxy_keep_each_viewer_on_one(cluster):
     status, body, _ = http_get(cluster.port, HEALTH, {})
     assert (status, body.strip()) == (200, b"ok")
 
-    viewers, stats = asyncio.run(_drive(cluster))
+    viewers, stats = run_coroutine(_drive(cluster))
 
     for i, v in enumerate(viewers):
         assert v.errors == [], f"viewer {i}: exception elements {v.errors}"

@@ -22,7 +22,7 @@ from bench.interaction import url_bound_controls
 from bench.server import StreamlitServer
 from bench.wsclient import FRAGMENT_SUCCESS, RunResult, Session, open_session
 from explorer.app.registry import PAGES
-from tests.conftest import APP
+from tests.conftest import APP, run_coroutine
 
 RUN_TIMEOUT = 90.0
 """Per run: generous on a loaded 2-core machine; a hang fails instead of stalling."""
@@ -45,7 +45,7 @@ def assert_run_healthy(r: RunResult, where: str) -> None:
 
 
 def run(coro):
-    return asyncio.run(coro)
+    return run_coroutine(coro)
 
 
 # --------------------------------------------------------------------------- concurrency
