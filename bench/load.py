@@ -1,0 +1,466 @@
+"""``python -m bench.load``: a lecture hall on one link. Simulated viewers against a real server.
+
+One ``streamlit run streamlit_app.py`` server (:class:`bench.server.StreamlitServer`)
+is driven over its websocket by headless viewers (:mod:`bench.wsclient`), and
+then, in the same run and with the same pattern, the trivial one-slider app that
+:mod:`bench.interaction` uses as its baseline (:data:`bench.server.TRIVIAL_APP`).
+The two servers run one after the other, never at the same time.
+
+Pattern, for each server:
+
+* before the load, every page is opened once by one viewer (imports and
+  first-time work: a lecturer opens the link before the class does); that viewer
+  also lists each page's URL-bound controls (as :func:`bench.interaction.url_bound_controls`
+  does; the scenario picker ``<prefix>_case`` is left out, as its few values
+  are precomputed scenarios, not fresh settings);
+* ``--viewers`` viewers arrive evenly over ``--ramp`` seconds, spread over the
+  pages round-robin; each opens its page (first-load latency: from sending the
+  first ``rerun_script`` to ``script_finished``);
+* then ``--interactions`` times: waits ``--think`` seconds (± 20 % jitter drawn
+  from ``--seed``) and moves one of its page's URL-bound controls (cycling
+  through them, each viewer starting at a different one) to a value no viewer
+  used before in this run, so no cache can answer it; interaction latency is
+  from sending that ``rerun_script`` to the final ``script_finished``.
+  A page without URL-bound controls (the home page) only opens. The trivial
+  app's viewers move its one slider.
+
+Reported per page and overall: latency p50 / p95 / max (nearest rank) for
+first loads and interactions; errors (exception elements, ``st.error`` alerts,
+dropped sockets, runs that timed out, runs that ended without success, failed
+connects); charts whose named datasets were not delivered; completed requests
+and script runs (``new_session`` messages, whole-page plus fragment) per second
+over the load window; server CPU seconds over the load (``/proc/PID/stat``);
+server RSS before the load (after the warm-up), its peak (``VmRSS`` of
+``/proc/PID/status`` sampled every 0.5 s) and after every viewer closed plus
+``--after-wait`` seconds. Streamlit keeps a closed viewer's session for
+``server.disconnectedSessionTTL`` seconds (120 in ``.streamlit/config.toml``),
+so unless the wait is longer than that, "after" still holds those sessions.
+Each latency of the app is also given as a ratio to the trivial app's same
+figure (its overall p50 / p95 / max of the same kind).
+
+Caveat: the viewers run in this process, on one asyncio loop, on the same
+2-core machine as the server. A frame's arrival time is taken when the reader
+task gets it, so a busy client adds to the latency it measures.
+
+Bounds: every run waits at most ``--run-timeout`` seconds (default 60); each
+viewer as a whole is cancelled after ramp + interactions × (1.2 think +
+timeout) + timeout + 30 s; traffic goes only to the servers this started on
+127.0.0.1, and both are stopped (by PID) on the way out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import random
+import sys
+import time
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.interaction import url_bound_controls
+from bench.server import ROOT, StreamlitServer, trivial_app
+from bench.wsclient import ProtocolError, RunResult, Session
+
+__all__ = ["main", "run_load"]
+
+JITTER = 0.20
+RSS_SAMPLE_S = 0.5
+TRIVIAL = "(trivial app)"
+
+
+def _page_label(path: str) -> str:
+    return path or "(home)"
+
+
+# --------------------------------------------------------------------------- records
+@dataclass
+class Run:
+    page: str
+    viewer: int
+    kind: str  # "first" or "move"
+    latency_s: float | None
+    """None when the run did not complete (timeout, dropped socket, failed connect)."""
+    control: str = ""
+    fresh: bool = True
+    problems: list[str] = field(default_factory=list)
+    """Each problem is ``"<category>: <detail>"``; categories are :data:`CATEGORIES`."""
+    charts: int = 0
+    charts_missing: int = 0
+    script_runs: int = 0
+    t_end: float = 0.0
+
+
+CATEGORIES = ("exception", "error alert", "dropped socket", "timeout", "not finished", "connect", "no control")
+
+
+def _problems(r: RunResult) -> list[str]:
+    out = [f"exception: {e[:160]}" for e in r.exceptions] + [f"error alert: {e[:160]}" for e in r.errors]
+    if not r.finished:
+        out.append(f"not finished: {r.status_names}")
+    return out
+
+
+def _record(page: str, viewer: int, kind: str, r: RunResult, control: str = "", fresh: bool = True) -> Run:
+    return Run(page, viewer, kind, r.latency_s, control, fresh, _problems(r), len(r.charts),
+               sum(1 for c in r.charts if not c.ok), r.whole_page_runs + r.fragment_runs, time.perf_counter())
+
+
+def _failure(page: str, viewer: int, kind: str, exc: BaseException, control: str = "") -> Run:
+    text = str(exc)
+    if isinstance(exc, ProtocolError) and "did not finish" in text:
+        cat = "timeout"
+    elif isinstance(exc, ProtocolError) and "dropped" in text:
+        cat = "dropped socket"
+    elif isinstance(exc, (TimeoutError, asyncio.TimeoutError)):
+        cat = "timeout"
+    elif kind == "first":
+        cat = "connect"
+    else:
+        cat = "dropped socket"
+    return Run(page, viewer, kind, None, control, True, [f"{cat}: {type(exc).__name__}: {text[:160]}"],
+               t_end=time.perf_counter())
+
+
+# --------------------------------------------------------------------------- viewers
+@dataclass
+class PagePlan:
+    path: str
+    prefix: str
+    controls: list[str]
+
+
+async def _viewer(index: int, slot: int, server_url: str, plan: PagePlan, *, arrive_at: float, think: float,
+                  interactions: int, run_timeout: float, rng: random.Random, used: dict[str, list],
+                  runs: list[Run]) -> None:
+    await asyncio.sleep(max(0.0, arrive_at - time.perf_counter()))
+    session = Session(server_url, plan.path, timeout=run_timeout)
+    try:
+        try:
+            r = await session.connect()
+        except Exception as exc:  # noqa: BLE001 - every failure is a reported error
+            runs.append(_failure(plan.path, index, "first", exc))
+            return
+        runs.append(_record(plan.path, index, "first", r))
+        if not plan.controls:
+            return
+        for k in range(interactions):
+            await asyncio.sleep(think * (1 + rng.uniform(-JITTER, JITTER)))
+            key, w = "", None
+            for j in range(len(plan.controls)):  # the next control this viewer can see
+                key = plan.controls[(slot + k + j) % len(plan.controls)]
+                with contextlib.suppress(KeyError):
+                    w = session.widget(key)
+                    break
+            if w is None:
+                runs.append(Run(plan.path, index, "move", None, key, True,
+                                ["no control: none of the page's URL-bound controls is on the viewer's page"],
+                                t_end=time.perf_counter()))
+                return
+            history = used.setdefault(f"{plan.path}:{key}", [])
+            value, fresh = w.fresh_value(history)
+            history.append(value)
+            try:
+                r = await session.move(w, value)
+            except Exception as exc:  # noqa: BLE001
+                runs.append(_failure(plan.path, index, "move", exc, key))
+                return
+            runs.append(_record(plan.path, index, "move", r, key, fresh))
+    finally:
+        await session.close()
+
+
+class _RssSampler:
+    """VmRSS of one process every :data:`RSS_SAMPLE_S` seconds, in a task of its own."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.peak = 0
+        self.samples = 0
+        self._task: asyncio.Task | None = None
+
+    def read(self) -> int:
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+        return 0
+
+    async def _loop(self, limit_s: float) -> None:
+        end = time.monotonic() + limit_s
+        while time.monotonic() < end:
+            with contextlib.suppress(OSError, ValueError):
+                self.peak = max(self.peak, self.read())
+                self.samples += 1
+            await asyncio.sleep(RSS_SAMPLE_S)
+
+    def start(self, limit_s: float) -> None:
+        self._task = asyncio.create_task(self._loop(limit_s))
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(BaseException):
+                await self._task
+
+
+async def _drive(server: StreamlitServer, plans: list[PagePlan] | None, pages: list[tuple[str, str]], *,
+                 viewers: int, ramp: float, think: float, interactions: int, run_timeout: float,
+                 after_wait: float, seed: int) -> dict[str, Any]:
+    rss_start = _RssSampler(server.pid).read()
+    # Warm-up: each page once, which also lists its URL-bound controls.
+    warm_problems: list[str] = []
+    used: dict[str, list] = {}
+    if plans is None:
+        plans = []
+        for path, prefix in pages:
+            s = Session(server.url, path, timeout=run_timeout)
+            try:
+                r = await s.connect()
+                warm_problems += [f"{_page_label(path)}: {p}" for p in _problems(r)]
+                controls = [w for w in url_bound_controls(s, prefix) if w.user_key != f"{prefix}_case"]
+                for w in controls:  # the defaults count as used: a move must miss the cache
+                    used.setdefault(f"{path}:{w.user_key or w.query_param_key}", []).append(w.value)
+                plans.append(PagePlan(path, prefix, [w.user_key or w.query_param_key for w in controls]))
+            except Exception as exc:  # noqa: BLE001
+                warm_problems.append(f"{_page_label(path)}: warm-up failed: {exc}")
+                plans.append(PagePlan(path, prefix, []))
+            finally:
+                await s.close()
+    await asyncio.sleep(1.0)
+    sampler = _RssSampler(server.pid)
+    rss_before = sampler.read()
+    per_viewer_limit = ramp + interactions * (think * (1 + JITTER) + run_timeout) + run_timeout + 30
+    sampler.start(per_viewer_limit + after_wait + 30)
+    cpu0 = server.cpu_seconds()
+    runs: list[Run] = []
+    rng = random.Random(seed)
+    slots: dict[str, int] = {}
+    t0 = time.perf_counter()
+    tasks = []
+    for i in range(viewers):
+        plan = plans[i % len(plans)]
+        slot = slots.get(plan.path, 0)
+        slots[plan.path] = slot + 1
+        vr = random.Random(rng.random())
+        start = (slot + vr.randrange(max(1, len(plan.controls)))) if plan.controls else 0
+        coro = _viewer(i, start, server.url, plan, arrive_at=t0 + ramp * i / max(1, viewers), think=think,
+                       interactions=interactions, run_timeout=run_timeout, rng=vr, used=used, runs=runs)
+        tasks.append(asyncio.create_task(asyncio.wait_for(coro, per_viewer_limit)))
+    outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+    t_done = time.perf_counter()
+    for i, o in enumerate(outcomes):
+        if isinstance(o, BaseException):
+            runs.append(Run(plans[i % len(plans)].path, i, "move", None, "", True,
+                            [f"timeout: viewer cancelled after {per_viewer_limit:.0f} s ({type(o).__name__})"],
+                            t_end=t_done))
+    cpu1 = server.cpu_seconds()
+    await asyncio.sleep(after_wait)
+    rss_after = sampler.read()
+    await sampler.stop()
+    peak = max(sampler.peak, rss_before, rss_after)
+    completed = [r for r in runs if r.latency_s is not None]
+    window = max(1e-9, (max((r.t_end for r in completed), default=t0) - t0))
+    return {
+        "plans": [asdict(p) for p in plans],
+        "warmup_problems": warm_problems,
+        "runs": [asdict(r) for r in runs],
+        "server": {
+            "cpu_s": cpu1 - cpu0,
+            "load_window_s": window,
+            "wall_s": t_done - t0,
+            "requests_per_s": len(completed) / window,
+            "script_runs_per_s": sum(r.script_runs for r in completed) / window,
+            "rss_start_mb": rss_start / 2**20,
+            "rss_before_mb": rss_before / 2**20,
+            "rss_peak_mb": peak / 2**20,
+            "rss_after_mb": rss_after / 2**20,
+            "rss_samples": sampler.samples,
+            "after_wait_s": after_wait,
+        },
+    }
+
+
+# --------------------------------------------------------------------------- summary
+def _pct(xs: list[float], q: float) -> float | None:
+    if not xs:
+        return None
+    s = sorted(xs)
+    return s[max(0, math.ceil(q * len(s)) - 1)]
+
+
+def _lat(xs: list[float]) -> dict[str, Any]:
+    return {"n": len(xs), "p50": _pct(xs, 0.50), "p95": _pct(xs, 0.95), "max": max(xs) if xs else None}
+
+
+def _group(runs: list[dict]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for kind in ("first", "move"):
+        out[kind] = _lat([r["latency_s"] for r in runs if r["kind"] == kind and r["latency_s"] is not None])
+    errors = {c: 0 for c in CATEGORIES}
+    for r in runs:
+        for p in r["problems"]:
+            errors[p.split(":", 1)[0]] = errors.get(p.split(":", 1)[0], 0) + 1
+    out["errors"] = {k: v for k, v in errors.items() if v}
+    out["error_count"] = sum(errors.values())
+    out["charts"] = sum(r["charts"] for r in runs)
+    out["charts_missing"] = sum(r["charts_missing"] for r in runs)
+    out["reused_values"] = sum(1 for r in runs if r["kind"] == "move" and not r["fresh"])
+    out["viewers"] = len({r["viewer"] for r in runs})
+    return out
+
+
+def summarize(drive: dict[str, Any]) -> dict[str, Any]:
+    runs = drive["runs"]
+    pages = {p["path"]: _group([r for r in runs if r["page"] == p["path"]]) for p in drive["plans"]}
+    return {"pages": pages, "overall": _group(runs), "server": drive["server"],
+            "controls": {_page_label(p["path"]): p["controls"] for p in drive["plans"]},
+            "warmup_problems": drive["warmup_problems"],
+            "problem_samples": sorted({f"{_page_label(r['page'])}: {p}" for r in runs for p in r["problems"]})[:20]}
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return None if a is None or not b else a / b
+
+
+def add_ratios(app: dict[str, Any], base: dict[str, Any]) -> None:
+    for g in [*app["pages"].values(), app["overall"]]:
+        g["ratio"] = {kind: {q: _ratio(g[kind][q], base["overall"][kind][q]) for q in ("p50", "p95", "max")}
+                      for kind in ("first", "move")}
+
+
+# --------------------------------------------------------------------------- report
+def _ms(x: float | None) -> str:
+    return "-" if x is None else f"{1e3 * x:.0f}"
+
+
+def _x(x: float | None) -> str:
+    return "-" if x is None else f"{x:.1f}x"
+
+
+def print_report(result: dict[str, Any]) -> None:
+    cfg = result["config"]
+    print(f"Load: {cfg['viewers']} viewers per server over a {cfg['ramp']:g} s ramp, {cfg['interactions']} "
+          f"interactions each, think {cfg['think']:g} s ± {JITTER:.0%}, seed {cfg['seed']}, run timeout "
+          f"{cfg['run_timeout']:g} s. Latencies in ms (nearest-rank p50/p95/max); ×trivial = ratio to the "
+          f"trivial app's overall figure of the same kind.")
+    hdr = (f"{'page':16s} {'view':>4s} | {'first n':>7s} {'p50':>6s} {'p95':>6s} {'max':>6s} | "
+           f"{'move n':>6s} {'p50':>6s} {'p95':>6s} {'max':>6s} | {'errors':>6s} {'charts miss/all':>15s} "
+           f"{'reused':>6s}")
+    print(hdr)
+    print("-" * len(hdr))
+
+    def row(name: str, g: dict[str, Any]) -> None:
+        f, m = g["first"], g["move"]
+        print(f"{name:16s} {g['viewers']:4d} | {f['n']:7d} {_ms(f['p50']):>6s} {_ms(f['p95']):>6s} "
+              f"{_ms(f['max']):>6s} | {m['n']:6d} {_ms(m['p50']):>6s} {_ms(m['p95']):>6s} {_ms(m['max']):>6s} | "
+              f"{g['error_count']:6d} {str(g['charts_missing']) + '/' + str(g['charts']):>15s} "
+              f"{g['reused_values']:6d}")
+        if "ratio" in g:
+            fr, mr = g["ratio"]["first"], g["ratio"]["move"]
+            print(f"{'  ×trivial':16s} {'':4s} | {'':7s} {_x(fr['p50']):>6s} {_x(fr['p95']):>6s} "
+                  f"{_x(fr['max']):>6s} | {'':6s} {_x(mr['p50']):>6s} {_x(mr['p95']):>6s} {_x(mr['max']):>6s} |")
+
+    app, base = result["app"], result["trivial"]
+    for path, g in app["pages"].items():
+        row(_page_label(path), g)
+    row("ALL (app)", app["overall"])
+    print("-" * len(hdr))
+    row(TRIVIAL, base["overall"])
+    print()
+    print(f"{'server':16s} {'CPU s':>7s} {'window s':>8s} {'req/s':>6s} {'runs/s':>6s} {'CPU/window':>10s} | "
+          f"{'RSS MB: before':>14s} {'peak':>6s} {'after':>6s} (after = {cfg['after_wait']:g} s after the last "
+          f"viewer closed)")
+    for name, r in (("app", app), (TRIVIAL, base)):
+        s = r["server"]
+        print(f"{name:16s} {s['cpu_s']:7.1f} {s['load_window_s']:8.1f} {s['requests_per_s']:6.2f} "
+              f"{s['script_runs_per_s']:6.2f} {s['cpu_s'] / s['load_window_s']:10.2f} | {s['rss_before_mb']:14.0f} "
+              f"{s['rss_peak_mb']:6.0f} {s['rss_after_mb']:6.0f}")
+    ttl = result.get("disconnected_session_ttl_s")
+    if ttl is not None and ttl > cfg["after_wait"]:
+        print(f"Note: server.disconnectedSessionTTL = {ttl:g} s, so the 'after' RSS still holds every closed "
+              f"viewer's session; it is not the post-expiry figure.")
+    print("Controls moved per page: " + "; ".join(f"{p}: {', '.join(c) or '(none: opens only)'}"
+                                                 for p, c in app["controls"].items()))
+    errs = {k: v for k, v in app["overall"]["errors"].items()}
+    berrs = base["overall"]["errors"]
+    print(f"Errors by kind: app {errs or 'none'}; trivial {berrs or 'none'}")
+    for p in app["warmup_problems"] + base["warmup_problems"]:
+        print(f"warm-up problem: {p}")
+    for p in app["problem_samples"] + base["problem_samples"]:
+        print(f"  problem: {p}")
+    print(f"Elapsed: {result['elapsed_s']:.0f} s")
+
+
+# --------------------------------------------------------------------------- main
+def _ttl() -> float | None:
+    try:
+        cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+        return float(cfg.get("server", {}).get("disconnectedSessionTTL"))
+    except (OSError, ValueError, TypeError, tomllib.TOMLDecodeError):
+        return None
+
+
+def run_load(pages: list[str] | None = None, *, viewers: int = 30, ramp: float = 30.0, think: float = 5.0,
+             interactions: int = 3, seed: int = 0, run_timeout: float = 60.0, after_wait: float = 5.0,
+             log_dir: str | None = None) -> dict[str, Any]:
+    from explorer.app.registry import HOME, PAGES
+
+    every = [HOME, *PAGES]
+    if pages is None:
+        chosen = [(p.url_path, p.prefix) for p in every]
+    else:
+        by_path = {p.url_path: p for p in every}
+        unknown = [p for p in pages if p not in by_path]
+        if unknown:
+            raise SystemExit(f"unknown page(s) {unknown}; pages are {[p.url_path for p in every]} ('' = home)")
+        chosen = [(p, by_path[p].prefix) for p in pages]
+    kw = dict(viewers=viewers, ramp=ramp, think=think, interactions=interactions, run_timeout=run_timeout,
+              after_wait=after_wait, seed=seed)
+    t0 = time.perf_counter()
+    with StreamlitServer("streamlit_app.py", log_path=f"{log_dir}/load-app.log" if log_dir else None) as server:
+        app = summarize(asyncio.run(_drive(server, None, chosen, **kw)))
+    with trivial_app() as script, StreamlitServer(
+            script, log_path=f"{log_dir}/load-trivial.log" if log_dir else None) as server:
+        base = summarize(asyncio.run(_drive(server, [PagePlan("", "", ["x"])], [], **kw)))
+    add_ratios(app, base)
+    return {"config": {**kw, "pages": [p for p, _ in chosen]}, "app": app, "trivial": base,
+            "disconnected_session_ttl_s": _ttl(), "elapsed_s": time.perf_counter() - t0}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.splitlines()[0])
+    parser.add_argument("--viewers", type=int, default=30, help="simulated viewers per server (default 30)")
+    parser.add_argument("--ramp", type=float, default=30.0, help="seconds over which viewers arrive (default 30)")
+    parser.add_argument("--think", type=float, default=5.0, help="seconds between a viewer's interactions (± 20%%)")
+    parser.add_argument("--interactions", type=int, default=3, help="control moves per viewer (default 3)")
+    parser.add_argument("--pages", help="comma-separated URL paths, '' or 'home' for the home page "
+                                        "(default: home and every lesson page, viewers round-robin)")
+    parser.add_argument("--json", type=Path, help="also write every figure and run to this JSON file")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the think-time jitter and start controls")
+    parser.add_argument("--run-timeout", type=float, default=60.0, help="seconds one run may take (default 60)")
+    parser.add_argument("--after-wait", type=float, default=5.0,
+                        help="seconds after the last viewer closed before the 'after' RSS (default 5)")
+    parser.add_argument("--server-logs", help="directory for the two servers' logs")
+    args = parser.parse_args(argv)
+    if not (1 <= args.viewers <= 500 and 0 <= args.interactions <= 50 and args.ramp >= 0 and args.think >= 0
+            and 1 <= args.run_timeout <= 600 and 0 <= args.after_wait <= 600):
+        parser.error("viewers 1-500, interactions 0-50, run timeout 1-600 s, after-wait 0-600 s, ramp/think >= 0")
+    pages = None
+    if args.pages is not None:
+        pages = ["" if p.strip().strip("/") in ("", "home") else p.strip().strip("/") for p in args.pages.split(",")]
+    result = run_load(pages, viewers=args.viewers, ramp=args.ramp, think=args.think, interactions=args.interactions,
+                      seed=args.seed, run_timeout=args.run_timeout, after_wait=args.after_wait,
+                      log_dir=args.server_logs)
+    print_report(result)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
