@@ -143,7 +143,7 @@ async def _viewer(index: int, slot: int, server_url: str, plan: PagePlan, *, arr
     try:
         try:
             r = await session.connect()
-        except Exception as exc:  # noqa: BLE001 - every failure is a reported error
+        except Exception as exc:  # every failure is a reported error
             runs.append(_failure(plan.path, index, "first", exc))
             return
         runs.append(_record(plan.path, index, "first", r))
@@ -167,7 +167,7 @@ async def _viewer(index: int, slot: int, server_url: str, plan: PagePlan, *, arr
             history.append(value)
             try:
                 r = await session.move(w, value)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 runs.append(_failure(plan.path, index, "move", exc, key))
                 return
             runs.append(_record(plan.path, index, "move", r, key, fresh))
@@ -226,7 +226,7 @@ async def _drive(server: StreamlitServer, plans: list[PagePlan] | None, pages: l
                 for w in controls:  # the defaults count as used: a move must miss the cache
                     used.setdefault(f"{path}:{w.user_key or w.query_param_key}", []).append(w.value)
                 plans.append(PagePlan(path, prefix, [w.user_key or w.query_param_key for w in controls]))
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 warm_problems.append(f"{_page_label(path)}: warm-up failed: {exc}")
                 plans.append(PagePlan(path, prefix, []))
             finally:
@@ -320,6 +320,11 @@ def summarize(drive: dict[str, Any]) -> dict[str, Any]:
     return {"pages": pages, "overall": _group(runs), "server": drive["server"],
             "controls": {_page_label(p["path"]): p["controls"] for p in drive["plans"]},
             "warmup_problems": drive["warmup_problems"],
+            "slowest_moves": [
+                f"{_page_label(r['page'])}:{r['control']} {1e3 * r['latency_s']:.0f} ms"
+                for r in sorted((r for r in runs if r["kind"] == "move" and r["latency_s"] is not None),
+                                key=lambda r: -r["latency_s"])[:5]
+            ],
             "problem_samples": sorted({f"{_page_label(r['page'])}: {p}" for r in runs for p in r["problems"]})[:20]}
 
 
@@ -389,6 +394,8 @@ def print_report(result: dict[str, Any]) -> None:
     errs = {k: v for k, v in app["overall"]["errors"].items()}
     berrs = base["overall"]["errors"]
     print(f"Errors by kind: app {errs or 'none'}; trivial {berrs or 'none'}")
+    print(f"Slowest moves (app; a viewer's first move off the named scenario also reruns the page once): "
+          f"{', '.join(app['slowest_moves']) or '-'}")
     for p in app["warmup_problems"] + base["warmup_problems"]:
         print(f"warm-up problem: {p}")
     for p in app["problem_samples"] + base["problem_samples"]:
