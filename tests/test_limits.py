@@ -1,0 +1,165 @@
+"""The process-wide heavy-work limit and the work caps behind it."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import pytest
+
+from explorer.app import limits
+from explorer.app.limits import WorkLimiter, limited, settings_are_heavy
+from explorer.lessons.jacobian import reading as jac
+
+
+@dataclass(frozen=True)
+class Job:
+    size: int
+
+    @property
+    def heavy(self) -> bool:
+        return self.size >= 10
+
+
+def run_together(fn, jobs) -> None:
+    """Start one thread per job at once (a barrier lines them up) and wait for all."""
+    barrier = threading.Barrier(len(jobs))
+
+    def go(job):
+        barrier.wait()
+        fn(job)
+
+    threads = [threading.Thread(target=go, args=(j,)) for j in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads)
+
+
+def slow_work(limiter: WorkLimiter, inside: list):
+    release = threading.Event()
+
+    def work(job: Job) -> int:
+        inside.append(limiter.active)
+        release.wait(0.05)  # hold the slot a moment so that the others try to enter meanwhile
+        return job.size
+
+    return work
+
+
+def test_heavy_work_runs_one_at_a_time():
+    limiter, inside = WorkLimiter(1), []
+    fn = limited(slow_work(limiter, inside), limiter=limiter)
+    run_together(fn, [Job(50)] * 6)
+    assert limiter.peak == 1
+    assert inside == [1] * 6
+    assert limiter.active == 0
+
+
+def test_two_slots_allow_two_at_once_and_no_more():
+    limiter, inside = WorkLimiter(2), []
+    run_together(limited(slow_work(limiter, inside), limiter=limiter), [Job(50)] * 8)
+    assert limiter.peak <= 2
+    assert max(inside) <= 2
+    assert len(inside) == 8
+
+
+def test_light_work_never_takes_a_slot():
+    limiter, inside = WorkLimiter(1), []
+    run_together(limited(slow_work(limiter, inside), limiter=limiter), [Job(1)] * 5)
+    assert limiter.peak == 0
+    assert inside == [0] * 5
+
+
+def test_a_failing_heavy_computation_gives_its_slot_back():
+    limiter = WorkLimiter(1)
+
+    def boom(job):
+        raise RuntimeError("no")
+
+    with pytest.raises(RuntimeError):
+        limited(boom, limiter=limiter)(Job(99))
+    assert limiter.active == 0
+    assert limited(lambda job: job.size, limiter=limiter)(Job(99)) == 99
+
+
+def test_a_custom_predicate_decides_what_is_heavy():
+    limiter = WorkLimiter(1)
+    seen = []
+    fn = limited(lambda n, steps: seen.append(limiter.active), heavy=lambda n, steps: n * steps > 100,
+                 limiter=limiter)
+    fn(5, 5)
+    fn(50, 50)
+    assert seen == [0, 1]
+
+
+def test_which_arguments_count_as_heavy():
+    assert settings_are_heavy(Job(10))
+    assert settings_are_heavy(1, "x", job=Job(10))
+    assert not settings_are_heavy(Job(9), 3, None)
+    assert not settings_are_heavy()
+
+
+@pytest.mark.parametrize(("raw", "slots"), [("3", 3), ("1", 1), ("0", 1), ("-2", 1), ("two", 1), ("", 1)])
+def test_slot_count_from_the_environment(monkeypatch, raw, slots):
+    monkeypatch.setenv("GE_HEAVY_SLOTS", raw)
+    assert limits._slots_from_env() == slots
+
+
+def test_the_page_caches_take_the_shared_slot(monkeypatch):
+    """app.cached wraps the computation (run only on a miss) in the process-wide limiter."""
+    from explorer.app import render
+
+    seen = []
+
+    def compute(job: Job) -> int:
+        seen.append(limits.HEAVY_WORK.active)
+        return job.size
+
+    cached = render.cached(compute)
+    before = limits.HEAVY_WORK.active
+    assert cached(Job(12)) == 12 and cached(Job(3)) == 3
+    assert seen == [before + 1, before]
+    assert cached(Job(12)) == 12 and len(seen) == 2  # a hit does not compute, so takes no slot
+
+
+# ---------------------------------------------------------------------------
+# the work caps that bound how long one slot is held
+
+
+def rnn_values(n: int, T: int) -> dict:
+    return dict(act="tanh", form="pascanu", kind="gaussian", target=0.9, tkind="sigma_max", n=n, T=T, inp=1.0,
+                bias=0.0, seed=0)
+
+
+@pytest.mark.parametrize(("n", "T"), [(64, 1000), (160, 1000), (256, 300), (2, 10)])
+def test_networks_within_the_cap_keep_their_steps(n, T):
+    s = jac.RNNSettings.from_values(rnn_values(n, T))
+    assert s.T == T and s.asked_T is None and jac.rnn_cap_text(s) is None
+
+
+@pytest.mark.parametrize(("n", "T"), [(256, 1000), (200, 1000), (256, 400)])
+def test_a_large_network_follows_fewer_steps_and_says_so(n, T):
+    s = jac.RNNSettings.from_values(rnn_values(n, T))
+    assert s.T < T and s.asked_T == T
+    assert s.n * s.n * s.T <= jac.RNN_WORK
+    assert s.T % 10 == 0 and s.n * s.n * (s.T + 10) > jac.RNN_WORK  # the largest multiple of the slider's step
+    assert f"T = {s.T}" in jac.rnn_cap_text(s) and str(T) in jac.rnn_cap_text(s)
+
+
+def deep(depth: int, width: int) -> jac.DeepSettings:
+    return jac.DeepSettings.capped(act="tanh", init="gaussian", sigma_w=1.0, sigma_b=0.0, depth=depth, width=width,
+                                   seed=0)
+
+
+def test_a_narrow_deep_network_keeps_its_depth():
+    d = deep(100, 256)
+    assert d.depth == 100 and jac.deep_cap_text(d) is None
+
+
+def test_a_wide_deep_network_builds_fewer_layers_and_says_so():
+    d = deep(100, 512)
+    assert d.depth < 100 and d.asked_depth == 100
+    assert d.depth * 512 ** 2 <= jac.DEEP_WORK < (d.depth + 1) * 512 ** 2
+    assert f"builds {d.depth} layers, not 100" in jac.deep_cap_text(d)
