@@ -94,6 +94,8 @@ class Run:
     charts_missing: int = 0
     script_runs: int = 0
     t_end: float = 0.0
+    first_chart_s: float | None = None
+    query: str = ""
 
 
 CATEGORIES = ("exception", "error alert", "dropped socket", "timeout", "not finished", "connect", "no control")
@@ -106,9 +108,11 @@ def _problems(r: RunResult) -> list[str]:
     return out
 
 
-def _record(page: str, viewer: int, kind: str, r: RunResult, control: str = "", fresh: bool = True) -> Run:
+def _record(page: str, viewer: int, kind: str, r: RunResult, control: str = "", fresh: bool = True,
+            query: str = "") -> Run:
     return Run(page, viewer, kind, r.latency_s, control, fresh, _problems(r), len(r.charts),
-               sum(1 for c in r.charts if not c.ok), r.whole_page_runs + r.fragment_runs, time.perf_counter())
+               sum(1 for c in r.charts if not c.ok), r.whole_page_runs + r.fragment_runs, time.perf_counter(),
+               r.first_chart_s, query)
 
 
 def _failure(page: str, viewer: int, kind: str, exc: BaseException, control: str = "") -> Run:
@@ -133,20 +137,47 @@ class PagePlan:
     path: str
     prefix: str
     controls: list[str]
+    links: list[str] = field(default_factory=lambda: [""])
+    """Query strings the page's viewers open, in turn: its scenario links (a slide's links), or ``""``."""
+
+
+HEAVY_PAGE = "jacobian-bound"
+HEAVY_QUERIES = ("jac_n=256&jac_T=1000&jac_seed={seed}",
+                 "jac_view=deep&jac_d_depth=100&jac_d_width=512&jac_d_seed={seed}")
+"""The largest settings a link can ask for (the recurrent view, then the deep one), each with a fresh seed."""
+
+
+async def _heavy_viewer(index: int, server_url: str, stop: asyncio.Event, *, run_timeout: float, limit_s: float,
+                        runs: list[Run]) -> None:
+    """Open the largest settings with a fresh seed, again and again, until ``stop`` (or ``limit_s``)."""
+    end = time.perf_counter() + limit_s
+    for k in range(10_000):  # bounded in count and in time
+        if stop.is_set() or time.perf_counter() > end:
+            return
+        query = HEAVY_QUERIES[k % len(HEAVY_QUERIES)].format(seed=5000 + 100 * index + k)
+        session = Session(server_url, HEAVY_PAGE, query, timeout=run_timeout)
+        try:
+            runs.append(_record(HEAVY_PAGE, -1 - index, "heavy", await session.connect(), query=query))
+        except Exception as exc:
+            runs.append(_failure(HEAVY_PAGE, -1 - index, "heavy", exc))
+            await asyncio.sleep(1.0)
+        finally:
+            await session.close()
 
 
 async def _viewer(index: int, slot: int, server_url: str, plan: PagePlan, *, arrive_at: float, think: float,
                   interactions: int, run_timeout: float, rng: random.Random, used: dict[str, list],
                   runs: list[Run]) -> None:
     await asyncio.sleep(max(0.0, arrive_at - time.perf_counter()))
-    session = Session(server_url, plan.path, timeout=run_timeout)
+    query = plan.links[slot % len(plan.links)]
+    session = Session(server_url, plan.path, query, timeout=run_timeout)
     try:
         try:
             r = await session.connect()
         except Exception as exc:  # every failure is a reported error
             runs.append(_failure(plan.path, index, "first", exc))
             return
-        runs.append(_record(plan.path, index, "first", r))
+        runs.append(_record(plan.path, index, "first", r, query=query))
         if not plan.controls:
             return
         for k in range(interactions):
@@ -175,20 +206,22 @@ async def _viewer(index: int, slot: int, server_url: str, plan: PagePlan, *, arr
         await session.close()
 
 
-class _RssSampler:
-    """VmRSS of one process every :data:`RSS_SAMPLE_S` seconds, in a task of its own."""
+def _rss_of(pid: int) -> int:
+    """VmRSS of one process, in bytes (0 if it reports none)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
 
-    def __init__(self, pid: int):
-        self.pid = pid
+
+class _RssSampler:
+    """The peak of ``read()`` (bytes) every :data:`RSS_SAMPLE_S` seconds, in a task of its own."""
+
+    def __init__(self, read):
+        self.read = read
         self.peak = 0
         self.samples = 0
         self._task: asyncio.Task | None = None
-
-    def read(self) -> int:
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-        return 0
 
     async def _loop(self, limit_s: float) -> None:
         end = time.monotonic() + limit_s
@@ -208,38 +241,86 @@ class _RssSampler:
                 await self._task
 
 
-async def _drive(server: StreamlitServer, plans: list[PagePlan] | None, pages: list[tuple[str, str]], *,
+def _scenario_links(path: str) -> list[str]:
+    """The page's scenario links (``<prefix>_case=<key>``), or ``[""]`` for a page without scenarios."""
+    from urllib.parse import urlencode
+
+    from explorer.app.registry import HOME, PAGES
+
+    for page in (HOME, *PAGES):
+        if page.url_path == path and page.scenarios:
+            return [urlencode({page.case_key: sc.key}) for sc in page.scenarios]
+    return [""]
+
+
+class _Target:
+    """What a load is driven against: one server, or a cluster behind HAProxy (same interface)."""
+
+    def __init__(self, server):
+        self.server = server
+        self.url = server.url
+        self.pids = [s.pid for s in getattr(server, "servers", None) or [server]]
+
+    def cpu_seconds(self) -> float:
+        return self.server.cpu_seconds()
+
+    def rss(self) -> int:
+        """Summed RSS of the Streamlit processes."""
+        return sum(_rss_of(pid) for pid in self.pids)
+
+
+async def _drive(server, plans: list[PagePlan] | None, pages: list[tuple[str, str]], *,
                  viewers: int, ramp: float, think: float, interactions: int, run_timeout: float,
-                 after_wait: float, seed: int) -> dict[str, Any]:
-    rss_start = _RssSampler(server.pid).read()
-    # Warm-up: each page once, which also lists its URL-bound controls.
+                 after_wait: float, seed: int, heavy_viewers: int = 0, links: str = "scenario") -> dict[str, Any]:
+    target = _Target(server)
+    rss_start = target.rss()
+    # Before the load: each page once, which also lists its URL-bound controls.
     warm_problems: list[str] = []
     used: dict[str, list] = {}
+    single: list[Run] = []
     if plans is None:
         plans = []
         for path, prefix in pages:
-            s = Session(server.url, path, timeout=run_timeout)
+            s = Session(target.url, path, timeout=run_timeout)
             try:
                 r = await s.connect()
                 warm_problems += [f"{_page_label(path)}: {p}" for p in _problems(r)]
                 controls = [w for w in url_bound_controls(s, prefix) if w.user_key != f"{prefix}_case"]
                 for w in controls:  # the defaults count as used: a move must miss the cache
                     used.setdefault(f"{path}:{w.user_key or w.query_param_key}", []).append(w.value)
-                plans.append(PagePlan(path, prefix, [w.user_key or w.query_param_key for w in controls]))
+                plans.append(PagePlan(path, prefix, [w.user_key or w.query_param_key for w in controls],
+                                      _scenario_links(path) if links == "scenario" else [""]))
             except Exception as exc:
                 warm_problems.append(f"{_page_label(path)}: warm-up failed: {exc}")
                 plans.append(PagePlan(path, prefix, []))
             finally:
                 await s.close()
+        warmup = await asyncio.to_thread(_wait_for_warmup, server)
+        # One viewer alone opens every link the viewers will open: the single-viewer first load.
+        for plan in plans:
+            for query in dict.fromkeys(plan.links):
+                s = Session(target.url, plan.path, query, timeout=run_timeout)
+                try:
+                    single.append(_record(plan.path, 0, "single", await s.connect(), query=query))
+                except Exception as exc:
+                    single.append(_failure(plan.path, 0, "single", exc))
+                finally:
+                    await s.close()
+    else:
+        warmup = None
     await asyncio.sleep(1.0)
-    sampler = _RssSampler(server.pid)
-    rss_before = sampler.read()
+    sampler = _RssSampler(target.rss)
+    rss_before = target.rss()
     per_viewer_limit = ramp + interactions * (think * (1 + JITTER) + run_timeout) + run_timeout + 30
     sampler.start(per_viewer_limit + after_wait + 30)
-    cpu0 = server.cpu_seconds()
+    cpu0 = target.cpu_seconds()
     runs: list[Run] = []
     rng = random.Random(seed)
     slots: dict[str, int] = {}
+    stop_heavy = asyncio.Event()
+    heavy_tasks = [asyncio.create_task(_heavy_viewer(h, target.url, stop_heavy, run_timeout=run_timeout,
+                                                     limit_s=per_viewer_limit, runs=runs))
+                   for h in range(heavy_viewers)]
     t0 = time.perf_counter()
     tasks = []
     for i in range(viewers):
@@ -248,32 +329,39 @@ async def _drive(server: StreamlitServer, plans: list[PagePlan] | None, pages: l
         slots[plan.path] = slot + 1
         vr = random.Random(rng.random())
         start = (slot + vr.randrange(max(1, len(plan.controls)))) if plan.controls else 0
-        coro = _viewer(i, start, server.url, plan, arrive_at=t0 + ramp * i / max(1, viewers), think=think,
+        coro = _viewer(i, start, target.url, plan, arrive_at=t0 + ramp * i / max(1, viewers), think=think,
                        interactions=interactions, run_timeout=run_timeout, rng=vr, used=used, runs=runs)
         tasks.append(asyncio.create_task(asyncio.wait_for(coro, per_viewer_limit)))
     outcomes = await asyncio.gather(*tasks, return_exceptions=True)
     t_done = time.perf_counter()
+    stop_heavy.set()
+    await asyncio.gather(*heavy_tasks, return_exceptions=True)
     for i, o in enumerate(outcomes):
         if isinstance(o, BaseException):
             runs.append(Run(plans[i % len(plans)].path, i, "move", None, "", True,
                             [f"timeout: viewer cancelled after {per_viewer_limit:.0f} s ({type(o).__name__})"],
                             t_end=t_done))
-    cpu1 = server.cpu_seconds()
+    cpu1 = target.cpu_seconds()
     await asyncio.sleep(after_wait)
-    rss_after = sampler.read()
+    rss_after = target.rss()
     await sampler.stop()
     peak = max(sampler.peak, rss_before, rss_after)
-    completed = [r for r in runs if r.latency_s is not None]
+    light = [r for r in runs if r.kind != "heavy"]
+    completed = [r for r in light if r.latency_s is not None]
     window = max(1e-9, (max((r.t_end for r in completed), default=t0) - t0))
+    moves = [r for r in completed if r.kind == "move"]
     return {
         "plans": [asdict(p) for p in plans],
         "warmup_problems": warm_problems,
-        "runs": [asdict(r) for r in runs],
+        "warmup": warmup,
+        "runs": [asdict(r) for r in runs + single],
         "server": {
+            "processes": len(target.pids),
             "cpu_s": cpu1 - cpu0,
             "load_window_s": window,
             "wall_s": t_done - t0,
             "requests_per_s": len(completed) / window,
+            "moves_per_s": len(moves) / window,
             "script_runs_per_s": sum(r.script_runs for r in completed) / window,
             "rss_start_mb": rss_start / 2**20,
             "rss_before_mb": rss_before / 2**20,
@@ -283,6 +371,21 @@ async def _drive(server: StreamlitServer, plans: list[PagePlan] | None, pages: l
             "after_wait_s": after_wait,
         },
     }
+
+
+def _wait_for_warmup(server, timeout: float = 600.0) -> dict[str, Any] | None:
+    """Wait for every server's background warm-up of the scenario links (its log line); what each said."""
+    from explorer.app.warmup import DONE_MESSAGE
+
+    out = []
+    for s in getattr(server, "servers", None) or [server]:
+        if s.log_path is None:
+            return None
+        t0 = time.perf_counter()
+        line = s.wait_for_log(DONE_MESSAGE, timeout)
+        out.append({"line": line.split(DONE_MESSAGE, 1)[-1].strip(": ") if line else None,
+                    "waited_s": time.perf_counter() - t0})
+    return {"servers": out}
 
 
 # --------------------------------------------------------------------------- summary
@@ -299,6 +402,7 @@ def _lat(xs: list[float]) -> dict[str, Any]:
 
 def _group(runs: list[dict]) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    runs = [r for r in runs if r["kind"] in ("first", "move")]
     for kind in ("first", "move"):
         out[kind] = _lat([r["latency_s"] for r in runs if r["kind"] == kind and r["latency_s"] is not None])
     errors = {c: 0 for c in CATEGORIES}
@@ -314,10 +418,29 @@ def _group(runs: list[dict]) -> dict[str, Any]:
     return out
 
 
+def _links(runs: list[dict], single: list[dict]) -> dict[str, Any]:
+    """First loads of the same links under the load against one viewer alone (a warm start shows here)."""
+    alone = [r["latency_s"] for r in single if r["latency_s"] is not None]
+    loaded = [r["latency_s"] for r in runs if r["kind"] == "first" and r["latency_s"] is not None
+              and r["query"]]
+    a, b = _lat(alone), _lat(loaded)
+    return {"single": a, "under_load": b, "ratio": {q: _ratio(b[q], a[q]) for q in ("p50", "p95")}}
+
+
 def summarize(drive: dict[str, Any]) -> dict[str, Any]:
-    runs = drive["runs"]
+    every = drive["runs"]
+    runs = [r for r in every if r["kind"] in ("first", "move")]
+    heavy = [r for r in every if r["kind"] == "heavy"]
+    single = [r for r in every if r["kind"] == "single"]
     pages = {p["path"]: _group([r for r in runs if r["page"] == p["path"]]) for p in drive["plans"]}
+    firsts = [r for r in runs if r["kind"] == "first"]
     return {"pages": pages, "overall": _group(runs), "server": drive["server"],
+            "warmup": drive.get("warmup"),
+            "links": _links(runs, single),
+            "first_chart": _lat([r["first_chart_s"] for r in firsts if r["first_chart_s"] is not None]),
+            "heavy": {"runs": _lat([r["latency_s"] for r in heavy if r["latency_s"] is not None]),
+                      "first_chart": _lat([r["first_chart_s"] for r in heavy if r["first_chart_s"] is not None]),
+                      "errors": sum(len(r["problems"]) for r in heavy)} if heavy else None,
             "controls": {_page_label(p["path"]): p["controls"] for p in drive["plans"]},
             "warmup_problems": drive["warmup_problems"],
             "slowest_moves": [
@@ -347,17 +470,28 @@ def _x(x: float | None) -> str:
     return "-" if x is None else f"{x:.1f}x"
 
 
+def _server_row(name: str, srv: dict[str, Any]) -> None:
+    print(f"{name:16s} {srv['processes']:5d} {srv['cpu_s']:7.1f} {srv['load_window_s']:8.1f} "
+          f"{srv['requests_per_s']:6.2f} {srv['moves_per_s']:6.2f} {srv['script_runs_per_s']:6.2f} "
+          f"{srv['cpu_s'] / srv['load_window_s']:10.2f} | {srv['rss_before_mb']:14.0f} {srv['rss_peak_mb']:6.0f} "
+          f"{srv['rss_after_mb']:6.0f}")
+
+
+def _lat_text(g: dict[str, Any] | None) -> str:
+    if not g or not g["n"]:
+        return "-"
+    return f"n {g['n']}, p50 {_ms(g['p50'])} / p95 {_ms(g['p95'])} / max {_ms(g['max'])} ms"
+
+
 def print_report(result: dict[str, Any]) -> None:
     cfg = result["config"]
     print(f"Load: {cfg['viewers']} viewers per server over a {cfg['ramp']:g} s ramp, {cfg['interactions']} "
           f"interactions each, think {cfg['think']:g} s ± {JITTER:.0%}, seed {cfg['seed']}, run timeout "
-          f"{cfg['run_timeout']:g} s. Latencies in ms (nearest-rank p50/p95/max); ×trivial = ratio to the "
-          f"trivial app's overall figure of the same kind.")
+          f"{cfg['run_timeout']:g} s; viewers open {cfg['links']} links. Latencies in ms (nearest-rank "
+          f"p50/p95/max); ×trivial = ratio to the trivial app's overall figure of the same kind.")
     hdr = (f"{'page':16s} {'view':>4s} | {'first n':>7s} {'p50':>6s} {'p95':>6s} {'max':>6s} | "
            f"{'move n':>6s} {'p50':>6s} {'p95':>6s} {'max':>6s} | {'errors':>6s} {'charts miss/all':>15s} "
            f"{'reused':>6s}")
-    print(hdr)
-    print("-" * len(hdr))
 
     def row(name: str, g: dict[str, Any]) -> None:
         f, m = g["first"], g["move"]
@@ -370,36 +504,62 @@ def print_report(result: dict[str, Any]) -> None:
             print(f"{'  ×trivial':16s} {'':4s} | {'':7s} {_x(fr['p50']):>6s} {_x(fr['p95']):>6s} "
                   f"{_x(fr['max']):>6s} | {'':6s} {_x(mr['p50']):>6s} {_x(mr['p95']):>6s} {_x(mr['max']):>6s} |")
 
-    app, base = result["app"], result["trivial"]
-    for path, g in app["pages"].items():
-        row(_page_label(path), g)
-    row("ALL (app)", app["overall"])
-    print("-" * len(hdr))
-    row(TRIVIAL, base["overall"])
+    app, base = result["app"], result.get("trivial")
+    runs = [("app", app)] + [(k, result[k]) for k in ("with_heavy", "procs") if k in result]
+    for name, r in runs:
+        print(f"\n[{name}]")
+        print(hdr)
+        print("-" * len(hdr))
+        for path, g in r["pages"].items():
+            row(_page_label(path), g)
+        row("ALL", r["overall"])
+    if base:
+        print("-" * len(hdr))
+        row(TRIVIAL, base["overall"])
     print()
-    print(f"{'server':16s} {'CPU s':>7s} {'window s':>8s} {'req/s':>6s} {'runs/s':>6s} {'CPU/window':>10s} | "
-          f"{'RSS MB: before':>14s} {'peak':>6s} {'after':>6s} (after = {cfg['after_wait']:g} s after the last "
-          f"viewer closed)")
-    for name, r in (("app", app), (TRIVIAL, base)):
-        s = r["server"]
-        print(f"{name:16s} {s['cpu_s']:7.1f} {s['load_window_s']:8.1f} {s['requests_per_s']:6.2f} "
-              f"{s['script_runs_per_s']:6.2f} {s['cpu_s'] / s['load_window_s']:10.2f} | {s['rss_before_mb']:14.0f} "
-              f"{s['rss_peak_mb']:6.0f} {s['rss_after_mb']:6.0f}")
+    print(f"{'server':16s} {'procs':>5s} {'CPU s':>7s} {'window s':>8s} {'req/s':>6s} {'moves/s':>6s} "
+          f"{'runs/s':>6s} {'CPU/window':>10s} | {'RSS MB: before':>14s} {'peak':>6s} {'after':>6s} "
+          f"(after = {cfg['after_wait']:g} s after the last viewer closed)")
+    for name, r in runs + ([(TRIVIAL, base)] if base else []):
+        _server_row(name, r["server"])
     ttl = result.get("disconnected_session_ttl_s")
     if ttl is not None and ttl > cfg["after_wait"]:
         print(f"Note: server.disconnectedSessionTTL = {ttl:g} s, so the 'after' RSS still holds every closed "
               f"viewer's session; it is not the post-expiry figure.")
+    for name, r in runs:
+        w = r.get("warmup")
+        if w:
+            print(f"Warm-up [{name}]: " + "; ".join(f"{x['line'] or 'no log line'} (waited {x['waited_s']:.1f} s)"
+                                                   for x in w["servers"]))
+        lk = r["links"]
+        print(f"Links [{name}]: first load alone {_lat_text(lk['single'])}; under the load "
+              f"{_lat_text(lk['under_load'])}; ratio p50 {_x(lk['ratio']['p50'])}, p95 {_x(lk['ratio']['p95'])}")
+        print(f"First chart of a first load [{name}]: {_lat_text(r['first_chart'])}")
+        if r.get("heavy"):
+            h = r["heavy"]
+            print(f"Heavy viewers [{name}]: runs {_lat_text(h['runs'])}; first chart {_lat_text(h['first_chart'])}; "
+                  f"problems {h['errors']}")
+    if "isolation" in result:
+        iso = result["isolation"]
+        print(f"Isolation: interaction latency with {cfg['heavy_viewers'] or 3} heavy viewers ÷ without: "
+              f"p50 {_x(iso['p50'])}, p95 {_x(iso['p95'])}, max {_x(iso['max'])} (target: p95 ≤ 2x)")
+    if "throughput" in result:
+        tp = result["throughput"]
+        print(f"Throughput, {result['procs']['server']['processes']} processes behind HAProxy ÷ 1 process: "
+              f"requests {_x(tp['requests_per_s'])}, moves {_x(tp['moves_per_s'])}, script runs "
+              f"{_x(tp['script_runs_per_s'])}; HAProxy sessions per process "
+              f"{result['procs']['server'].get('haproxy_sessions')}")
     print("Controls moved per page: " + "; ".join(f"{p}: {', '.join(c) or '(none: opens only)'}"
                                                  for p, c in app["controls"].items()))
-    errs = {k: v for k, v in app["overall"]["errors"].items()}
-    berrs = base["overall"]["errors"]
-    print(f"Errors by kind: app {errs or 'none'}; trivial {berrs or 'none'}")
+    for name, r in runs + ([(TRIVIAL, base)] if base else []):
+        print(f"Errors by kind [{name}]: {r['overall']['errors'] or 'none'}")
     print(f"Slowest moves (app; a viewer's first move off the named scenario also reruns the page once): "
           f"{', '.join(app['slowest_moves']) or '-'}")
-    for p in app["warmup_problems"] + base["warmup_problems"]:
-        print(f"warm-up problem: {p}")
-    for p in app["problem_samples"] + base["problem_samples"]:
-        print(f"  problem: {p}")
+    for name, r in runs + ([(TRIVIAL, base)] if base else []):
+        for p in r["warmup_problems"]:
+            print(f"warm-up problem [{name}]: {p}")
+        for p in r["problem_samples"]:
+            print(f"  problem [{name}]: {p}")
     print(f"Elapsed: {result['elapsed_s']:.0f} s")
 
 
@@ -412,9 +572,28 @@ def _ttl() -> float | None:
         return None
 
 
+def _app_load(chosen, kw, *, log_dir: str, name: str, heavy_viewers: int = 0, procs: int = 1,
+              links: str = "scenario") -> dict[str, Any]:
+    """One fresh app server (or ``procs`` behind HAProxy) under the load; its summary."""
+    if procs > 1:
+        from bench.cluster import HAProxyCluster
+
+        with HAProxyCluster(procs, log_dir=f"{log_dir}/{name}") as cluster:
+            drive = asyncio.run(_drive(cluster, None, chosen, heavy_viewers=heavy_viewers, links=links, **kw))
+            drive["server"]["haproxy_sessions"] = {k: int(v.get("stot", 0)) for k, v in cluster.stats().items()
+                                                   if k.startswith("s")}
+            return summarize(drive)
+    with StreamlitServer("streamlit_app.py", log_path=f"{log_dir}/{name}.log") as server:
+        return summarize(asyncio.run(_drive(server, None, chosen, heavy_viewers=heavy_viewers, links=links, **kw)))
+
+
 def run_load(pages: list[str] | None = None, *, viewers: int = 30, ramp: float = 30.0, think: float = 5.0,
              interactions: int = 3, seed: int = 0, run_timeout: float = 60.0, after_wait: float = 5.0,
-             log_dir: str | None = None) -> dict[str, Any]:
+             log_dir: str | None = None, heavy_viewers: int = 0, isolation: bool = False,
+             compare_procs: int = 0, links: str = "scenario", trivial: bool = True) -> dict[str, Any]:
+    """The load against the app (and the trivial app); with ``isolation`` or ``compare_procs``, the extra runs."""
+    import tempfile
+
     from explorer.app.registry import HOME, PAGES
 
     every = [HOME, *PAGES]
@@ -429,14 +608,32 @@ def run_load(pages: list[str] | None = None, *, viewers: int = 30, ramp: float =
     kw = dict(viewers=viewers, ramp=ramp, think=think, interactions=interactions, run_timeout=run_timeout,
               after_wait=after_wait, seed=seed)
     t0 = time.perf_counter()
-    with StreamlitServer("streamlit_app.py", log_path=f"{log_dir}/load-app.log" if log_dir else None) as server:
-        app = summarize(asyncio.run(_drive(server, None, chosen, **kw)))
-    with trivial_app() as script, StreamlitServer(
-            script, log_path=f"{log_dir}/load-trivial.log" if log_dir else None) as server:
-        base = summarize(asyncio.run(_drive(server, [PagePlan("", "", ["x"])], [], **kw)))
-    add_ratios(app, base)
-    return {"config": {**kw, "pages": [p for p, _ in chosen]}, "app": app, "trivial": base,
-            "disconnected_session_ttl_s": _ttl(), "elapsed_s": time.perf_counter() - t0}
+    with tempfile.TemporaryDirectory(prefix="ge-load-") as tmp:
+        logs = log_dir or tmp
+        app = _app_load(chosen, kw, log_dir=logs, name="load-app", heavy_viewers=0 if isolation else heavy_viewers,
+                        links=links)
+        out: dict[str, Any] = {"config": {**kw, "pages": [p for p, _ in chosen], "heavy_viewers": heavy_viewers,
+                                          "links": links},
+                               "app": app, "disconnected_session_ttl_s": _ttl()}
+        if isolation:
+            loaded = _app_load(chosen, kw, log_dir=logs, name="load-app-heavy", heavy_viewers=heavy_viewers or 3,
+                               links=links)
+            out["with_heavy"] = loaded
+            out["isolation"] = {q: _ratio(loaded["overall"]["move"][q], app["overall"]["move"][q])
+                                for q in ("p50", "p95", "max")}
+        if compare_procs > 1:
+            many = _app_load(chosen, kw, log_dir=logs, name=f"load-app-{compare_procs}procs", procs=compare_procs,
+                             links=links)
+            out["procs"] = many
+            out["throughput"] = {k: _ratio(many["server"][k], app["server"][k])
+                                 for k in ("requests_per_s", "moves_per_s", "script_runs_per_s")}
+        if trivial:
+            with trivial_app() as script, StreamlitServer(script, log_path=f"{logs}/load-trivial.log") as server:
+                base = summarize(asyncio.run(_drive(server, [PagePlan("", "", ["x"])], [], **kw)))
+            add_ratios(app, base)
+            out["trivial"] = base
+    out["elapsed_s"] = time.perf_counter() - t0
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -447,22 +644,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interactions", type=int, default=3, help="control moves per viewer (default 3)")
     parser.add_argument("--pages", help="comma-separated URL paths, '' or 'home' for the home page "
                                         "(default: home and every lesson page, viewers round-robin)")
+    parser.add_argument("--links", choices=("scenario", "default"), default="scenario",
+                        help="what viewers open: the pages' scenario links in turn (default), or each default view")
+    parser.add_argument("--heavy-viewers", type=int, default=0,
+                        help="extra viewers that keep opening the largest settings with fresh seeds")
+    parser.add_argument("--isolation", action="store_true",
+                        help="run the load twice on fresh servers, without and with --heavy-viewers (default 3)")
+    parser.add_argument("--compare-procs", type=int, default=0, metavar="N",
+                        help="also run the same load against N processes behind HAProxy; report throughput")
+    parser.add_argument("--no-trivial", action="store_true", help="skip the trivial app's baseline run")
     parser.add_argument("--json", type=Path, help="also write every figure and run to this JSON file")
     parser.add_argument("--seed", type=int, default=0, help="seed of the think-time jitter and start controls")
     parser.add_argument("--run-timeout", type=float, default=60.0, help="seconds one run may take (default 60)")
     parser.add_argument("--after-wait", type=float, default=5.0,
                         help="seconds after the last viewer closed before the 'after' RSS (default 5)")
-    parser.add_argument("--server-logs", help="directory for the two servers' logs")
+    parser.add_argument("--server-logs", help="directory for the servers' logs")
     args = parser.parse_args(argv)
     if not (1 <= args.viewers <= 500 and 0 <= args.interactions <= 50 and args.ramp >= 0 and args.think >= 0
-            and 1 <= args.run_timeout <= 600 and 0 <= args.after_wait <= 600):
-        parser.error("viewers 1-500, interactions 0-50, run timeout 1-600 s, after-wait 0-600 s, ramp/think >= 0")
+            and 1 <= args.run_timeout <= 600 and 0 <= args.after_wait <= 600 and 0 <= args.heavy_viewers <= 20
+            and 0 <= args.compare_procs <= 8):
+        parser.error("viewers 1-500, interactions 0-50, run timeout 1-600 s, after-wait 0-600 s, ramp/think >= 0, "
+                     "heavy viewers 0-20, compare-procs 0-8")
     pages = None
     if args.pages is not None:
         pages = ["" if p.strip().strip("/") in ("", "home") else p.strip().strip("/") for p in args.pages.split(",")]
     result = run_load(pages, viewers=args.viewers, ramp=args.ramp, think=args.think, interactions=args.interactions,
                       seed=args.seed, run_timeout=args.run_timeout, after_wait=args.after_wait,
-                      log_dir=args.server_logs)
+                      log_dir=args.server_logs, heavy_viewers=args.heavy_viewers, isolation=args.isolation,
+                      compare_procs=args.compare_procs, links=args.links, trivial=not args.no_trivial)
     print_report(result)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2, default=str))

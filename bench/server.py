@@ -65,13 +65,15 @@ class StreamlitServer:
 
     def __init__(self, script: str | os.PathLike, *, cwd: str | os.PathLike | None = None,
                  port: int | None = None, startup_timeout: float = 60.0, extra_args: tuple[str, ...] = (),
-                 log_path: str | os.PathLike | None = None):
+                 log_path: str | os.PathLike | None = None, env: dict[str, str] | None = None):
         self.script = Path(script)
         self.cwd = Path(cwd) if cwd is not None else (ROOT if not self.script.is_absolute() else self.script.parent)
         self.port = port or free_port()
         self.startup_timeout = startup_timeout
         self.extra_args = tuple(extra_args)
         self.log_path = Path(log_path) if log_path else None
+        self.env = dict(env or {})
+        """Extra environment variables of the server (e.g. ``GE_WARMUP=0``)."""
         self.proc: subprocess.Popen | None = None
         self._log = None
 
@@ -97,7 +99,7 @@ class StreamlitServer:
         ]
 
     def start(self) -> StreamlitServer:
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        env = dict(os.environ, PYTHONUNBUFFERED="1", **self.env)
         if self.log_path:
             self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         out = self._log or subprocess.DEVNULL
@@ -136,6 +138,25 @@ class StreamlitServer:
         if self._log is not None:
             self._log.close()
             self._log = None
+
+    def log_text(self) -> str:
+        """What the server has written to its log so far ('' without a log file)."""
+        if self.log_path is None or not self.log_path.exists():
+            return ""
+        return self.log_path.read_text(errors="replace")
+
+    def wait_for_log(self, text: str, timeout: float = 120.0) -> str | None:
+        """The first log line holding ``text``, waiting for it at most ``timeout`` seconds (None if never)."""
+        if self.log_path is None:
+            raise RuntimeError("the server was started without a log_path")
+        deadline = time.monotonic() + timeout
+        while True:
+            for line in self.log_text().splitlines():
+                if text in line:
+                    return line
+            if time.monotonic() >= deadline or (self.proc is not None and self.proc.poll() is not None):
+                return None
+            time.sleep(0.25)
 
     def __enter__(self) -> StreamlitServer:
         return self.start()

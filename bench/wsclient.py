@@ -342,6 +342,8 @@ class RunResult:
     query_string: str | None = None
     """The URL's query string after the run (from ``page_info_changed``), None if unchanged."""
     fragment_id_sent: str = ""
+    first_chart_s: float | None = None
+    """Seconds from the request to the arrival of the run's first chart (None: no chart)."""
 
     @property
     def final_status(self) -> int | None:
@@ -549,7 +551,10 @@ class Session:
             result.bytes += len(frame)
             result.messages += 1
             msg = ForwardMsg.FromString(frame)
+            charts_before = len(result.charts)
             status = self._handle(msg, result)
+            if result.first_chart_s is None and len(result.charts) > charts_before:
+                result.first_chart_s = t - t0
             if status is None or status == EARLY:
                 continue
             result.latency_s = t - t0

@@ -7,8 +7,9 @@ builders (``charts.py``) never do.
 
 import gc
 
+from explorer.app import warmup
 from explorer.app.controls import Controls
-from explorer.app.figure import FigureInfo, animated_step, caption, figure, heavy, page_header, verdict
+from explorer.app.figure import FigureInfo, animated_step, cap_note, caption, figure, heavy, page_header, verdict
 from explorer.app.registry import page
 from explorer.app.render import cached, cached_chart, chart_spec, show_chart
 
@@ -18,6 +19,7 @@ __all__ = [
     "animated_step",
     "cached",
     "cached_chart",
+    "cap_note",
     "caption",
     "chart_spec",
     "figure",
@@ -43,3 +45,7 @@ def start_page(key: str, intro: str) -> Controls:
 # Those objects live as long as the process, so they are moved out of the collector's reach
 # once, when the app's modules have been imported; each run's own garbage is still collected.
 gc.freeze()
+
+# Every published link is computed once in the background when a server process first loads the
+# app (explorer/app/warmup.py), so a class opening a slide's link finds it in the caches.
+warmup.start_once()

@@ -149,3 +149,9 @@ def animated_step(
         render(int(min(t, max_value)))
 
     frame()
+
+
+def cap_note(text: str | None) -> None:
+    """A light note when a work cap changed what the controls asked for (nothing when ``text`` is None)."""
+    if text is not None:
+        st.caption(f":material/speed: {text}")

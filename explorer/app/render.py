@@ -27,6 +27,8 @@ import pandas as pd
 import streamlit as st
 from streamlit import dataframe_util
 
+from explorer.app.limits import limited
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 CACHE_ENTRIES = 128
@@ -79,9 +81,15 @@ _reuse_altair_schema_index()
 _NESTED = ("layer", "hconcat", "vconcat", "concat")
 
 
-def cached(fn: F) -> F:
-    """``st.cache_data`` with a bounded size, shared by every viewer of the server."""
-    return st.cache_data(max_entries=CACHE_ENTRIES, max_size=CACHE_BYTES, show_spinner=False)(fn)  # type: ignore[return-value]
+def cached(fn: F, *, heavy: Callable[..., bool] | None = None) -> F:
+    """``st.cache_data`` with a bounded size, shared by every viewer of the server.
+
+    On a miss, a computation whose arguments are heavy (``heavy(*args)``; by default, any
+    settings argument whose ``heavy`` property is true) waits for the process-wide
+    heavy-work slot (:mod:`explorer.app.limits`); light work and cache hits never wait.
+    """
+    return st.cache_data(max_entries=CACHE_ENTRIES, max_size=CACHE_BYTES,  # type: ignore[return-value]
+                         show_spinner=False)(limited(fn, heavy))
 
 
 def _name_data(chart: Any, datasets: dict[str, bytes]) -> None:

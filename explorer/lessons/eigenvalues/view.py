@@ -42,8 +42,7 @@ c = app.start_page("eigenvalues", rd.INTRO)
 source, seed, steps = controls.top_controls(c)
 matrix = controls.matrix_controls(c, source, seed)
 settings = rd.PageSettings.of(matrix.settings, steps)
-if (capped := rd.cap_text(settings)) is not None:
-    st.caption(f":material/speed: {capped}")
+app.cap_note(rd.cap_text(settings))
 with app.heavy(settings.heavy, "Multiplying by W…"):
     run = measure(settings)
 if source == "modes":

@@ -55,7 +55,7 @@ def decades_control(c: Controls, box) -> int:
 def deep_controls(c: Controls, box) -> rd.DeepSettings:
     """The deep network: the choices, then the four sliders."""
     row, sliders = box.columns(3, gap="medium"), box.columns(4, gap="medium")
-    return rd.DeepSettings(
+    return rd.DeepSettings.capped(
         act=c.select("d_act", "Activation σ", sim.ACTIVATIONS, D["d_act"], format_func=LABEL.__getitem__,
                      container=row[0]),
         init=c.select("d_init", "Initialisation", sim.INIT_SCHEMES, D["d_init"], format_func=rd.INITS.__getitem__,

@@ -52,6 +52,10 @@ PACE = 0.01
 """The measured rate is "faster than the bound's" when below ln η by more than this."""
 ATTAINED = 1e-9
 """The bound counts as attained when the rates (ln) agree to this."""
+RNN_WORK = 2.0e7
+"""Cap on n²·T for the recurrent network: every recurrent figure together stays near 1 s of CPU here."""
+DEEP_WORK = 1.35e7
+"""Cap on depth·width² for the deep network (about 0.8 s of CPU here, most of it drawing the weights)."""
 
 
 # ---------------------------------------------------------------------------
@@ -72,14 +76,18 @@ class RNNSettings:
     inp: float = 1.0
     bias: float = 0.0
     seed: int = 0
+    asked_T: int | None = None
+    """The steps the controls asked for when :data:`RNN_WORK` capped ``T`` (None: not capped)."""
 
     @classmethod
     def from_values(cls, values: Mapping[str, Any]) -> RNNSettings:
-        """From control values (a scenario's ``values`` or the widgets'), with the target kind resolved."""
+        """From control values (a scenario's ``values`` or the widgets'): target kind resolved, ``T`` capped."""
         kind, tkind = str(values["kind"]), str(values["tkind"])
+        n, asked = int(values["n"]), int(values["T"])
+        T = min(asked, max(10, int(RNN_WORK // (n * n)) // 10 * 10))
         return cls(act=str(values["act"]), form=str(values["form"]), kind=kind, target=float(values["target"]),
-                   tkind=resolved_target_kind(kind, tkind), n=int(values["n"]), T=int(values["T"]),
-                   inp=float(values["inp"]), bias=float(values["bias"]), seed=int(values["seed"]))
+                   tkind=resolved_target_kind(kind, tkind), n=n, T=T, inp=float(values["inp"]),
+                   bias=float(values["bias"]), seed=int(values["seed"]), asked_T=asked if asked > T else None)
 
     @property
     def heavy(self) -> bool:
@@ -90,6 +98,14 @@ class RNNSettings:
         return sim.simulate_random_rnn(self.act, self.n, self.T, kind=self.kind, target=self.target,
                                        target_kind=self.tkind, input_scale=self.inp, bias=self.bias,
                                        seed=self.seed, form=self.form)
+
+
+def rnn_cap_text(s: RNNSettings) -> str | None:
+    """What the page says when it follows fewer steps than asked (a large network)."""
+    if s.asked_T is None:
+        return None
+    return (f"With n = {s.n} the page follows T = {s.T} steps, not {s.asked_T}: n²·T is capped so that one "
+            "viewer's network cannot hold the server for everyone else.")
 
 
 def resolved_target_kind(kind: str, tkind: str) -> str:
@@ -243,6 +259,10 @@ class SweepSettings:
     inp: float
     bias: float
 
+    @property
+    def heavy(self) -> bool:
+        """One activation's networks cost about a second: they take the heavy-work slot."""
+        return SWEEP_SCALES * self.n * self.n * self.T >= 4e8
 
 
 def sweep_heavy(sweeps) -> bool:
@@ -429,10 +449,27 @@ class DeepSettings:
     depth: int = 30
     width: int = 128
     seed: int = 0
+    asked_depth: int | None = None
+    """The depth the controls asked for when :data:`DEEP_WORK` capped it (None: not capped)."""
+
+    @classmethod
+    def capped(cls, **values: Any) -> DeepSettings:
+        """The settings with ``depth`` capped so that depth·width² ≤ :data:`DEEP_WORK`."""
+        asked, width = int(values["depth"]), int(values["width"])
+        depth = min(asked, max(2, int(DEEP_WORK // (width * width))))
+        return cls(**{**values, "depth": depth}, asked_depth=asked if depth < asked else None)
 
     @property
     def heavy(self) -> bool:
         return self.depth * self.width * self.width >= 4e6
+
+
+def deep_cap_text(d: DeepSettings) -> str | None:
+    """What the page says when it builds fewer layers than asked (a wide network)."""
+    if d.asked_depth is None:
+        return None
+    return (f"With width {d.width} the page builds {d.depth} layers, not {d.asked_depth}: depth·width² is capped "
+            "so that one viewer's network cannot hold the server for everyone else.")
 
 
 @dataclass(frozen=True)

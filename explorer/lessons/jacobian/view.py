@@ -113,6 +113,7 @@ def terms_figure(s: rd.RNNSettings) -> None:
 @app.figure(c, "deep", "Across layers the gradient stays under γ^(L−l+1) ∏‖w^r‖₂")
 def deep_figure() -> None:
     d = controls.deep_controls(c, st.container())
+    app.cap_note(rd.deep_cap_text(d))
     with app.heavy(d.heavy, "Back-propagating through the layers…"):
         r = _deep(d)
     left, right = st.columns(2, gap="medium")
@@ -129,6 +130,7 @@ def deep_figure() -> None:
 if view == "rnn":
     controls.deep_controls(c, st.expander("Settings of the deep-network view", icon=":material/tune:"))
     settings = controls.rnn_controls(c, st.container())
+    app.cap_note(rd.rnn_cap_text(settings))
     bound_figure(settings)
     sweep_figure(settings)
     left, right = st.columns(2, gap="medium")

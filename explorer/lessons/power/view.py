@@ -18,7 +18,8 @@ MATRIX_SELECT_WIDTH, SLIDER_WIDTH, SEED_WIDTH = 280, 170, 110
 SIDE_TEXT_WIDTH, SPECTRUM_TEXT_WIDTH = 300, 360  # beside the plane picture, beside the eigenvalue plot
 
 matrix_of, plane_result = app.cached(rd.matrix_of), app.cached(rd.plane_result)
-convergence_result, spectrum_result = app.cached(rd.convergence_result), app.cached(rd.spectrum_result)
+convergence_result = app.cached(rd.convergence_result, heavy=rd.is_heavy)
+spectrum_result = app.cached(rd.spectrum_result)
 
 
 @app.cached_chart

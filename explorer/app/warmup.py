@@ -1,0 +1,163 @@
+"""Warm start: every published link is computed once, in the background, when the server starts.
+
+A lecturer's slide links to scenarios (``/jacobian-bound?jac_case=saturating``);
+a class opens such a link within a minute. So the first time the app's modules
+load in a server process, a daemon thread opens every page (its default view
+and each of its scenario links) as an in-process session of Streamlit's own
+runtime, one after another, and closes each session as soon as its run ends.
+The runs fill the shared caches (results and chart specs) exactly as a viewer
+would, because they *are* ordinary runs of the same scripts; the first student
+to open a link then finds it computed.
+
+The sessions have no socket: :class:`_Collector` takes the place of the
+browser and only watches for the end of the run. One session at a time, so the
+warm-up uses at most one core and a viewer arriving meanwhile is served
+alongside it. Set ``GE_WARMUP=0`` to switch it off (measurements of cold
+caches do).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from explorer.app.registry import HOME, PAGES
+
+DONE_MESSAGE = "Gradient Explorer warm-up done"
+"""Start of the log line the warm-up writes when it has opened every link."""
+
+RUN_TIMEOUT_S = 120.0
+"""Longest one warm-up run may take before the warm-up moves on."""
+
+
+def warm_links() -> list[tuple[str, str]]:
+    """Every ``(url_path, query_string)`` the warm-up opens: home, each page's default, each scenario link."""
+    links = [(HOME.url_path, "")]
+    for page in PAGES:
+        links.append((page.url_path, ""))
+        links.extend((page.url_path, urlencode({page.case_key: s.key})) for s in page.scenarios)
+    return links
+
+
+@dataclass
+class WarmupStatus:
+    """What the warm-up did (written by its one thread; read by tests and the log)."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    runs: int = 0
+    failed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+STATUS = WarmupStatus()
+_started = threading.Lock()
+_once: list[bool] = []
+
+
+class _Collector:
+    """A session client without a socket: it waits for the end of the run and notes exceptions."""
+
+    def __init__(self) -> None:
+        self.finished = threading.Event()
+        self.exceptions = 0
+
+    def write_forward_msg(self, msg) -> None:
+        kind = msg.WhichOneof("type")
+        if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            if msg.delta.new_element.WhichOneof("type") == "exception":
+                self.exceptions += 1
+        elif kind == "script_finished":
+            from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+            if msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                self.finished.set()
+
+    @property
+    def client_context(self):
+        return None
+
+
+def _first_run(url_path: str, query: str):
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    msg = BackMsg()
+    r = msg.rerun_script
+    r.query_string = query
+    r.page_name = url_path
+    r.widget_states.SetInParent()  # present even when empty, as a browser sends it
+    ci = r.context_info
+    ci.timezone, ci.timezone_offset, ci.locale, ci.color_scheme = "UTC", 0, "en-US", "light"
+    return msg
+
+
+def _warm_one(runtime, loop: asyncio.AbstractEventLoop, url_path: str, query: str) -> bool:
+    """Open one link as an in-process session, wait for its run, close it. True when it ran cleanly."""
+    client = _Collector()
+
+    async def open_session() -> str:  # the runtime's methods must run on its event loop
+        session_id = runtime.connect_session(client=client, user_info={})
+        runtime.handle_backmsg(session_id, _first_run(url_path, query))
+        return session_id
+
+    async def close_session(session_id: str) -> None:
+        runtime.close_session(session_id)
+
+    session_id = asyncio.run_coroutine_threadsafe(open_session(), loop).result(timeout=30)
+    try:
+        ran = client.finished.wait(RUN_TIMEOUT_S)
+    finally:
+        asyncio.run_coroutine_threadsafe(close_session(session_id), loop).result(timeout=30)
+    return ran and client.exceptions == 0
+
+
+def _warm_all(runtime, loop: asyncio.AbstractEventLoop) -> None:
+    from streamlit.logger import get_logger
+
+    log = get_logger("explorer.warmup")
+    t0 = time.perf_counter()
+    try:
+        for url_path, query in warm_links():
+            try:
+                ok = _warm_one(runtime, loop, url_path, query)
+            except Exception as exc:  # a stopping server, a timeout: note it and go on
+                ok = False
+                log.warning("warm-up of /%s?%s stopped: %r", url_path, query, exc)
+            STATUS.runs += 1
+            if not ok:
+                STATUS.failed.append(f"/{url_path}?{query}")
+    finally:
+        STATUS.seconds = time.perf_counter() - t0
+        STATUS.done.set()
+        log.info(DONE_MESSAGE + ": %d links in %.1f s, %d failed %s", STATUS.runs, STATUS.seconds,
+                 len(STATUS.failed), STATUS.failed)
+
+
+def start_once() -> bool:
+    """Start the warm-up thread if this process runs a Streamlit server and has not started it yet.
+
+    A no-op under AppTest and in plain imports (no running server), when ``GE_WARMUP=0``, and on
+    every call after the first. Returns whether this call started it.
+    """
+    if os.environ.get("GE_WARMUP", "1") == "0":
+        return False
+    from streamlit.runtime import Runtime
+
+    if not Runtime.exists():
+        return False
+    runtime = Runtime.instance()
+    if type(runtime) is not Runtime:  # AppTest's stand-in runtime: no server, no sessions to open
+        return False
+    try:
+        loop = runtime._get_async_objs().eventloop  # the runtime's own loop: its session calls must run there
+    except RuntimeError:  # not started: not a server
+        return False
+    with _started:
+        if _once:
+            return False
+        _once.append(True)
+    threading.Thread(target=_warm_all, args=(runtime, loop), name="explorer-warmup", daemon=True).start()
+    return True
