@@ -11,19 +11,12 @@ Docker is not run here: the Dockerfile is checked by reading it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import csv
 import http.client
-import importlib.util
-import io
 import json
 import os
 import re
 import shlex
-import shutil
-import socket
 import subprocess
-import time
 import tomllib
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -31,34 +24,26 @@ from pathlib import Path
 
 import pytest
 
+from bench import cluster as cluster_kit
 from tests.conftest import run_coroutine
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
 K8S = DEPLOY / "k8s"
-HAPROXY_CANDIDATES = ("/usr/sbin/haproxy", shutil.which("haproxy"))
 HEALTH = "/_stcore/health"
 AFFINITY_COOKIE = "SERVERID"
 
 
-def _haproxy_config_module():
-    spec = importlib.util.spec_from_file_location("haproxy_config", DEPLOY / "haproxy_config.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def haproxy_binary() -> str:
     """HAProxy's path; fails in CI (tests/run.sh installs it), skips elsewhere."""
-    for candidate in HAPROXY_CANDIDATES:
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
+    found = cluster_kit.haproxy_binary()
+    if found:
+        return found
     if os.environ.get("CI"):
         pytest.fail("/usr/sbin/haproxy is missing in CI: tests/run.sh installs Debian's haproxy with apt-get")
     pytest.skip("haproxy not installed (tests/run.sh installs it: apt-get install haproxy)")
 
 
-# --------------------------------------------------------------------------- config.toml
 def _flat(table: dict, prefix: str = "") -> dict[str, object]:
     out: dict[str, object] = {}
     for key, value in table.items():
@@ -242,7 +227,7 @@ def _bytes(q) -> int:
 
 # --------------------------------------------------------------------------- HAProxy config
 def _rendered(ports=(8501, 8502), bind="127.0.0.1:8080", sock="/tmp/ge-test.sock") -> str:
-    return _haproxy_config_module().render(bind=bind, stats_socket=sock, ports=ports)
+    return cluster_kit.haproxy_config_module().render(bind=bind, stats_socket=sock, ports=ports)
 
 
 def _directives(cfg: str) -> list[str]:
@@ -287,72 +272,11 @@ RERUNS = 2
 IO_TIMEOUT = 60.0
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def show_stat(sock_path: Path) -> dict[str, dict[str, str]]:
-    """HAProxy's ``show stat`` for backend ``streamlit``: svname -> row."""
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-        s.settimeout(10)
-        s.connect(str(sock_path))
-        s.sendall(b"show stat\n")
-        chunks = []
-        while chunk := s.recv(65536):
-            chunks.append(chunk)
-    text = b"".join(chunks).decode().lstrip("# ")
-    return {row["svname"]: row for row in csv.DictReader(io.StringIO(text)) if row["pxname"] == "streamlit"}
-
-
-@dataclass
-class Cluster:
-    port: int
-    stats: Path
-    servers: list
-
-
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    haproxy = haproxy_binary()
-    from bench.server import StreamlitServer
-
-    tmp = tmp_path_factory.mktemp("cluster")
-    servers, proc, log = [], None, None
-    try:
-        for n in (1, 2):
-            servers.append(StreamlitServer("streamlit_app.py", log_path=tmp / f"streamlit-{n}.log").start())
-        port, sock = _free_port(), tmp / "haproxy.sock"
-        cfg = tmp / "haproxy.cfg"
-        cfg.write_text(_haproxy_config_module().render(
-            bind=f"127.0.0.1:{port}", stats_socket=str(sock), ports=[s.port for s in servers]))
-        log = open(tmp / "haproxy.log", "wb")  # noqa: SIM115 - closed below
-        proc = subprocess.Popen([haproxy, "-db", "-f", str(cfg)], stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL)
-        for _ in range(150):  # both servers UP by HAProxy's own health checks, bounded
-            if proc.poll() is not None:
-                pytest.fail(f"haproxy exited with {proc.returncode}: {(tmp / 'haproxy.log').read_text()}")
-            with contextlib.suppress(OSError):
-                rows = show_stat(sock)
-                if all(rows.get(f"s{n}", {}).get("status") == "UP" for n in (1, 2)):
-                    break
-            time.sleep(0.2)
-        else:
-            pytest.fail(f"HAProxy never saw both servers UP: {show_stat(sock)}")
-        yield Cluster(port=port, stats=sock, servers=servers)
-    finally:
-        if proc is not None and proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
-        if log is not None:
-            log.close()
-        for s in servers:
-            s.stop()
+    haproxy_binary()  # fails in CI, skips elsewhere, when HAProxy is missing
+    with cluster_kit.HAProxyCluster(2, log_dir=tmp_path_factory.mktemp("cluster")) as c:
+        yield c
 
 
 def http_get(port: int, path: str, cookies: dict[str, str]) -> tuple[int, bytes, SimpleCookie]:
@@ -470,7 +394,7 @@ class Viewer:
             await ws.close()
 
 
-async def _drive(cluster: Cluster) -> tuple[list[Viewer], dict[str, dict[str, str]]]:
+async def _drive(cluster: cluster_kit.HAProxyCluster) -> tuple[list[Viewer], dict[str, dict[str, str]]]:
     viewers = [Viewer(cluster.port) for _ in range(VIEWERS)]
     all_open, release, opened = asyncio.Event(), asyncio.Event(), []
 
@@ -489,7 +413,7 @@ async def _drive(cluster: Cluster) -> tuple[list[Viewer], dict[str, dict[str, st
         # Every viewer holds one open websocket now; HAProxy counts them per process.
         expected = {f"s{n}": sum(v.affinity[0] == f"s{n}" for v in viewers) for n in (1, 2)}
         for _ in range(50):  # bounded: a just-closed GET may still be counted for a moment
-            stats = await asyncio.to_thread(show_stat, cluster.stats)
+            stats = await asyncio.to_thread(cluster_kit.show_stat, cluster.stats_socket)
             if {k: int(stats[k]["scur"]) for k in expected} == expected:
                 break
             await asyncio.sleep(0.1)

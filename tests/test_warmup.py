@@ -1,0 +1,46 @@
+"""Which links the start-up warm-up opens, and when it does not start at all."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from explorer.app import warmup
+from explorer.app.registry import HOME, PAGES
+
+
+def test_every_published_link_is_warmed_once():
+    links = warmup.warm_links()
+    assert len(links) == len(set(links))
+    assert (HOME.url_path, "") in links
+    for page in PAGES:
+        assert (page.url_path, "") in links, page.key
+        for scenario in page.scenarios:
+            assert (page.url_path, f"{page.case_key}={scenario.key}") in links, (page.key, scenario.key)
+    assert len(links) == 1 + sum(1 + len(p.scenarios) for p in PAGES)
+    for _, query in links:  # plain query strings, as a browser sends them
+        assert all(len(v) == 1 for v in parse_qs(query).values())
+
+
+def test_no_warm_up_without_a_server():
+    """A plain import (unit tests, scripts) has no Streamlit runtime: nothing starts."""
+    assert warmup.start_once() is False
+    assert not warmup.STATUS.done.is_set()
+
+
+def test_switched_off_by_the_environment(monkeypatch):
+    monkeypatch.setenv("GE_WARMUP", "0")
+    assert warmup.start_once() is False
+
+
+def test_apptest_runtime_is_not_a_server():
+    """AppTest installs a stand-in runtime; the warm-up must not try to open sessions on it."""
+    from unittest.mock import MagicMock
+
+    from streamlit.runtime import Runtime
+
+    saved = Runtime._instance
+    Runtime._instance = MagicMock(spec=Runtime)
+    try:
+        assert warmup.start_once() is False
+    finally:
+        Runtime._instance = saved
