@@ -64,7 +64,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.interaction import url_bound_controls
-from bench.server import ROOT, StreamlitServer, trivial_app
+from bench.server import _NO_PROXY, ROOT, StreamlitServer, trivial_app
 from bench.wsclient import ProtocolError, RunResult, Session
 
 __all__ = ["main", "run_load"]
@@ -264,6 +264,19 @@ class _Target:
     def cpu_seconds(self) -> float:
         return self.server.cpu_seconds()
 
+    def cache_bytes(self) -> int | None:
+        """Bytes held by every ``st.cache_data`` of the processes (Streamlit's ``/_stcore/metrics``)."""
+        total = 0
+        for s in getattr(self.server, "servers", None) or [self.server]:
+            try:
+                with _NO_PROXY.open(f"{s.url}/_stcore/metrics", timeout=10) as r:
+                    text = r.read().decode()
+            except OSError:
+                return None
+            total += sum(int(float(line.rsplit(" ", 1)[1])) for line in text.splitlines()
+                         if line.startswith("cache_memory_bytes{") and 'cache_type="st_cache_data"' in line)
+        return total
+
     def rss(self) -> int:
         """Summed RSS of the Streamlit processes."""
         return sum(_rss_of(pid) for pid in self.pids)
@@ -311,6 +324,7 @@ async def _drive(server, plans: list[PagePlan] | None, pages: list[tuple[str, st
     await asyncio.sleep(1.0)
     sampler = _RssSampler(target.rss)
     rss_before = target.rss()
+    cache_before = await asyncio.to_thread(target.cache_bytes)
     per_viewer_limit = ramp + interactions * (think * (1 + JITTER) + run_timeout) + run_timeout + 30
     sampler.start(per_viewer_limit + after_wait + 30)
     cpu0 = target.cpu_seconds()
@@ -344,6 +358,15 @@ async def _drive(server, plans: list[PagePlan] | None, pages: list[tuple[str, st
     cpu1 = target.cpu_seconds()
     await asyncio.sleep(after_wait)
     rss_after = target.rss()
+    # Streamlit drops an expired session only when its session store is next written to, i.e.
+    # when the next viewer arrives: one probe viewer opens the home page, then memory is read again.
+    probe = Session(target.url, "", timeout=run_timeout)
+    with contextlib.suppress(Exception):
+        await probe.connect()
+    await probe.close()
+    await asyncio.sleep(3.0)
+    rss_probe = target.rss()
+    cache_after = await asyncio.to_thread(target.cache_bytes)
     await sampler.stop()
     peak = max(sampler.peak, rss_before, rss_after)
     light = [r for r in runs if r.kind != "heavy"]
@@ -367,7 +390,10 @@ async def _drive(server, plans: list[PagePlan] | None, pages: list[tuple[str, st
             "rss_before_mb": rss_before / 2**20,
             "rss_peak_mb": peak / 2**20,
             "rss_after_mb": rss_after / 2**20,
+            "rss_after_probe_mb": rss_probe / 2**20,
             "rss_samples": sampler.samples,
+            "cache_before_mb": None if cache_before is None else cache_before / 2**20,
+            "cache_after_mb": None if cache_after is None else cache_after / 2**20,
             "after_wait_s": after_wait,
         },
     }
@@ -474,7 +500,12 @@ def _server_row(name: str, srv: dict[str, Any]) -> None:
     print(f"{name:16s} {srv['processes']:5d} {srv['cpu_s']:7.1f} {srv['load_window_s']:8.1f} "
           f"{srv['requests_per_s']:6.2f} {srv['moves_per_s']:6.2f} {srv['script_runs_per_s']:6.2f} "
           f"{srv['cpu_s'] / srv['load_window_s']:10.2f} | {srv['rss_before_mb']:14.0f} {srv['rss_peak_mb']:6.0f} "
-          f"{srv['rss_after_mb']:6.0f}")
+          f"{srv['rss_after_mb']:6.0f} {srv['rss_after_probe_mb']:6.0f} | cache MB {_mb(srv['cache_before_mb'])}"
+          f" -> {_mb(srv['cache_after_mb'])}")
+
+
+def _mb(x: float | None) -> str:
+    return "-" if x is None else f"{x:.0f}"
 
 
 def _lat_text(g: dict[str, Any] | None) -> str:
@@ -518,8 +549,9 @@ def print_report(result: dict[str, Any]) -> None:
         row(TRIVIAL, base["overall"])
     print()
     print(f"{'server':16s} {'procs':>5s} {'CPU s':>7s} {'window s':>8s} {'req/s':>6s} {'moves/s':>6s} "
-          f"{'runs/s':>6s} {'CPU/window':>10s} | {'RSS MB: before':>14s} {'peak':>6s} {'after':>6s} "
-          f"(after = {cfg['after_wait']:g} s after the last viewer closed)")
+          f"{'runs/s':>6s} {'CPU/window':>10s} | {'RSS MB: before':>14s} {'peak':>6s} {'after':>6s} {'probe':>6s} "
+          f"(after = {cfg['after_wait']:g} s after the last viewer closed; probe = after one more viewer "
+          f"came, which is when Streamlit drops expired sessions)")
     for name, r in runs + ([(TRIVIAL, base)] if base else []):
         _server_row(name, r["server"])
     ttl = result.get("disconnected_session_ttl_s")

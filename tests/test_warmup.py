@@ -44,3 +44,35 @@ def test_apptest_runtime_is_not_a_server():
         assert warmup.start_once() is False
     finally:
         Runtime._instance = saved
+
+
+def test_memory_can_be_handed_back():
+    """glibc's malloc_trim is found and called (the machines this runs on use glibc)."""
+    assert warmup._release_memory() is True
+
+
+def test_an_empty_room_clears_the_caches_and_warms_again(tmp_path):
+    """A real server with a short session TTL: one viewer comes and goes; the room's caches are
+    cleared once the session has expired, and every published link is warmed again."""
+    from bench.server import StreamlitServer
+    from bench.wsclient import Session
+    from tests.conftest import run_coroutine
+
+    async def visit(url: str) -> None:
+        s = Session(url, "activations", "", timeout=120)
+        try:
+            r = await s.connect()
+            assert r.finished and not r.exceptions
+        finally:
+            await s.close()
+
+    log = tmp_path / "server.log"
+    with StreamlitServer("streamlit_app.py", log_path=log,
+                         extra_args=("--server.disconnectedSessionTTL", "30")) as server:
+        run_coroutine(visit(server.url))
+        assert server.wait_for_log(warmup.DONE_MESSAGE, timeout=300) is not None, server.log_text()[-2000:]
+        run_coroutine(visit(server.url))  # the room has had a viewer since the warm-up
+        line = server.wait_for_log("the room was empty", timeout=240)
+        assert line is not None, server.log_text()[-2000:]
+        assert "caches cleared and memory released" in line, line
+        assert f"{len(warmup.warm_links())} links warmed again" in line and ", 0 failed" in line, line

@@ -14,6 +14,14 @@ browser and only watches for the end of the run. One session at a time, so the
 warm-up uses at most one core and a viewer arriving meanwhile is served
 alongside it. Set ``GE_WARMUP=0`` to switch it off (measurements of cold
 caches do).
+
+After the class. During a lecture the caches fill with every viewer's own
+settings (bounded per function by ``max_entries`` and ``max_size``). Once the
+room has been empty for ``server.disconnectedSessionTTL`` seconds, so that every
+closed tab's session has expired, the same thread clears ``st.cache_data``,
+hands the freed memory back to the operating system (glibc's ``malloc_trim``,
+where there is one) and warms the published links again: the process returns
+to its pre-lecture size with the slide links still computed.
 """
 
 from __future__ import annotations
@@ -33,6 +41,9 @@ DONE_MESSAGE = "Gradient Explorer warm-up done"
 RUN_TIMEOUT_S = 120.0
 """Longest one warm-up run may take before the warm-up moves on."""
 
+IDLE_CHECK_S = 10.0
+"""How often the warm-up thread looks whether the room is empty."""
+
 
 def warm_links() -> list[tuple[str, str]]:
     """Every ``(url_path, query_string)`` the warm-up opens: home, each page's default, each scenario link."""
@@ -51,6 +62,8 @@ class WarmupStatus:
     runs: int = 0
     failed: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    clears: int = 0
+    """How many times an empty room's caches were cleared and the links warmed again."""
 
 
 STATUS = WarmupStatus()
@@ -114,26 +127,102 @@ def _warm_one(runtime, loop: asyncio.AbstractEventLoop, url_path: str, query: st
     return ran and client.exceptions == 0
 
 
+def _warm_links(runtime, loop: asyncio.AbstractEventLoop, log) -> tuple[int, list[str], float]:
+    """Open every published link once; (runs, failed links, seconds)."""
+    t0, runs, failed = time.perf_counter(), 0, []
+    for url_path, query in warm_links():
+        try:
+            ok = _warm_one(runtime, loop, url_path, query)
+        except Exception as exc:  # a stopping server, a timeout: note it and go on
+            ok = False
+            log.warning("warm-up of /%s?%s stopped: %r", url_path, query, exc)
+        runs += 1
+        if not ok:
+            failed.append(f"/{url_path}?{query}")
+    return runs, failed, time.perf_counter() - t0
+
+
+def _release_memory() -> bool:
+    """Give freed heap pages back to the operating system (glibc only); True if it could."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        trim = ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        return False
+    if trim is None:
+        return False
+    trim(0)
+    return True
+
+
+def _connects(runtime) -> int:
+    """Sessions connected or resumed since the server started (Streamlit's own session-event counters)."""
+    try:
+        stats = runtime.stats_mgr.get_stats(["session_events"]).get("session_events", ())
+        return int(sum(s.value for s in stats if s.labels.get("type") in ("connect", "reconnect")))
+    except Exception:  # counters missing in another Streamlit version: treat as no visits
+        return 0
+
+
+def _room_is_empty(runtime) -> bool:
+    from streamlit.runtime.runtime import RuntimeState
+
+    return runtime.state == RuntimeState.NO_SESSIONS_CONNECTED
+
+
+def _stopping(runtime) -> bool:
+    from streamlit.runtime.runtime import RuntimeState
+
+    return runtime.state in (RuntimeState.STOPPING, RuntimeState.STOPPED)
+
+
+def _idle_seconds() -> float:
+    """How long the room must be empty before its caches are cleared: the session TTL."""
+    from streamlit import config
+
+    try:
+        return max(30.0, float(config.get_option("server.disconnectedSessionTTL")))
+    except (TypeError, ValueError):
+        return 120.0
+
+
 def _warm_all(runtime, loop: asyncio.AbstractEventLoop) -> None:
+    import streamlit as st
     from streamlit.logger import get_logger
 
     log = get_logger("explorer.warmup")
-    t0 = time.perf_counter()
     try:
-        for url_path, query in warm_links():
-            try:
-                ok = _warm_one(runtime, loop, url_path, query)
-            except Exception as exc:  # a stopping server, a timeout: note it and go on
-                ok = False
-                log.warning("warm-up of /%s?%s stopped: %r", url_path, query, exc)
-            STATUS.runs += 1
-            if not ok:
-                STATUS.failed.append(f"/{url_path}?{query}")
+        STATUS.runs, STATUS.failed, STATUS.seconds = _warm_links(runtime, loop, log)
     finally:
-        STATUS.seconds = time.perf_counter() - t0
         STATUS.done.set()
         log.info(DONE_MESSAGE + ": %d links in %.1f s, %d failed %s", STATUS.runs, STATUS.seconds,
                  len(STATUS.failed), STATUS.failed)
+    # After the class: watch for an empty room, then clear, release and warm again.
+    # A viewer came (however briefly) when the connect counter moved past the warm-up's own sessions.
+    idle = _idle_seconds()
+    seen, visited, empty_since = _connects(runtime), False, None
+    while not _stopping(runtime):
+        time.sleep(IDLE_CHECK_S)
+        if not _room_is_empty(runtime) or _connects(runtime) != seen:
+            seen, empty_since = _connects(runtime), None
+            visited = True
+            continue
+        if not visited:
+            continue
+        empty_since = empty_since or time.monotonic()
+        if time.monotonic() - empty_since < idle:
+            continue
+        st.cache_data.clear()
+        released = _release_memory()
+        runs, failed, seconds = _warm_links(runtime, loop, log)
+        STATUS.clears += 1
+        seen, visited, empty_since = _connects(runtime), False, None
+        log.info("Gradient Explorer: the room was empty for %.0f s: caches cleared%s, %d links warmed again "
+                 "in %.1f s, %d failed", idle, " and memory released" if released else "", runs, seconds,
+                 len(failed))
 
 
 def start_once() -> bool:
