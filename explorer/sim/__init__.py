@@ -43,6 +43,7 @@ from explorer.sim._cliff import (
     cliff_grid,
     cliff_loss_and_grad,
     cliff_sgd,
+    cliff_states,
     cliff_wall,
     clip_by_norm,
     clip_by_value,
@@ -299,5 +300,6 @@ __all__ = [  # noqa: RUF022  (grouped by topic, not sorted)
     "cliff_grid",
     "cliff_loss_and_grad",
     "cliff_sgd",
+    "cliff_states",
     "cliff_wall",
 ]

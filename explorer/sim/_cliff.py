@@ -47,6 +47,7 @@ __all__ = [
     "cliff_grid",
     "cliff_loss_and_grad",
     "cliff_sgd",
+    "cliff_states",
     "cliff_wall",
     "clip_by_norm",
     "clip_by_value",
@@ -226,6 +227,48 @@ def cliff_loss_and_grad(w, b, *, steps: int = 50, x0: float = 0.5, target: float
     with np.errstate(under="ignore"):
         E, gw, gb, _ = _forward(w, b, steps, x0, target)
     return _out(E), _out(gw), _out(gb)
+
+
+def cliff_states(w, b, *, steps: int = 50, x0: float = 0.5) -> np.ndarray:
+    """The states ``x_0 … x_T`` of ``x_t = w σ(x_{t−1}) + b``, for broadcast ``w`` and ``b``.
+
+    Parameters
+    ----------
+    w, b : float or array_like
+        Any finite values; broadcast against each other.
+    steps : int
+        ``T``, in ``[1, MAX_CLIFF_STEPS]``.
+    x0 : float
+        Start state.
+
+    Returns
+    -------
+    ndarray
+        Shape ``(steps + 1,) + broadcast shape``; states are kept within ``±1e300``.
+
+    References
+    ----------
+    .. [1] Pascanu, R., Mikolov, T. and Bengio, Y. (2013). On the difficulty of
+       training recurrent neural networks. ICML. Fig. 6.
+
+    Examples
+    --------
+    >>> from explorer.sim import cliff_states, cliff_wall
+    >>> b_c = cliff_wall(5.0).b_c
+    >>> x = cliff_states(5.0, [b_c - 0.01, b_c + 0.01])
+    >>> x.shape, bool(x[-1, 0] < 0.5 < x[-1, 1])
+    ((51, 2), True)
+    """
+    steps, x0, _ = _check_model(steps, x0, 0.5)
+    w, b = _finite_array("w", w), _finite_array("b", b)
+    shape = np.broadcast_shapes(w.shape, b.shape)
+    out = np.empty((steps + 1, *shape))
+    out[0] = x0
+    with np.errstate(under="ignore"):
+        for t in range(steps):
+            sig, _ = _sigmoid_and_slope(out[t])
+            out[t + 1] = _step(w, b, sig)
+    return out
 
 
 @dataclass(frozen=True)
