@@ -13,11 +13,20 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from explorer.chartkit import OKABE_ITO, THEORY_DASH, base_properties, configure, finite_rows, log10_axis
+from explorer.chartkit import (
+    OKABE_ITO,
+    THEORY_DASH,
+    base_properties,
+    configure,
+    finite_rows,
+    fit_legend_columns,
+    log10_axis,
+)
 from explorer.sim import CliffGrid, CliffTrajectory, FixedPointCurve
 
 COLOR_SCHEME = "viridis"
-RUN_COLORS = {"none": OKABE_ITO["vermillion"], "norm": OKABE_ITO["sky"], "value": OKABE_ITO["yellow"]}
+RUN_COLORS = {"none": OKABE_ITO["vermillion"], "norm": OKABE_ITO["black"], "value": OKABE_ITO["purple"]}
+"""Run colours that stand out on every viridis shade and on white."""
 RUN_DASHES = {"none": [1, 0], "norm": [6, 3], "value": [2, 2]}
 HEATMAP_HEIGHT = 320
 
@@ -58,7 +67,7 @@ def _heatmap(frame: pd.DataFrame, field: str, legend: str, w_range, b_range) -> 
 
 def _wall_line(wall_w: np.ndarray, wall_b: np.ndarray) -> alt.Chart:
     df = pd.DataFrame({"w_lo": wall_w, "b_lo": wall_b, "curve": "b = b_c(w)"})
-    return alt.Chart(df).mark_line(color="white", strokeDash=THEORY_DASH, strokeWidth=1.5, clip=True).encode(
+    return alt.Chart(df).mark_line(color="white", strokeDash=THEORY_DASH, strokeWidth=2, clip=True).encode(
         x="w_lo:Q", y="b_lo:Q", tooltip=[alt.Tooltip("curve:N", title="line")])
 
 
@@ -172,7 +181,8 @@ def bifurcation_chart(curve: FixedPointCurve, b: np.ndarray, x_final: np.ndarray
     lines = alt.Chart(branches).mark_line(strokeWidth=2.5, color=OKABE_ITO["black"]).encode(
         x=alt.X("b:Q", title="b (bias)", scale=alt.Scale(domain=[lo, hi], nice=False)), y=y,
         detail="branch:N", order="x:Q",
-        strokeDash=alt.StrokeDash("kind:N", title=None, scale=alt.Scale(domain=kinds, range=[[1, 0], [6, 4]])),
+        strokeDash=alt.StrokeDash("kind:N", title=None, scale=alt.Scale(domain=kinds, range=[[1, 0], [6, 4]]),
+                                  legend=alt.Legend(columns=fit_legend_columns(kinds, (0, 1)))),
         tooltip=[alt.Tooltip("kind:N"), alt.Tooltip("b:Q", format=".4f"), alt.Tooltip("x:Q", format=".4f"),
                  alt.Tooltip("multiplier:Q", title="w σ′(x)", format=".3f")])
     step = max(1, b.size // 120)

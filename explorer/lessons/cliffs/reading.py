@@ -28,7 +28,8 @@ WINDOWS = {
 }
 """Regions of the (w, b) plane the landscape can show: key → (w range, b range)."""
 
-WINDOW_LABELS = {"wide": "w ∈ [1, 8], b ∈ [−6, 0]", "zoom": "Zoom: w ∈ [4, 6.5], b ∈ [−4, −1.5]"}
+WINDOW_LABELS = {"wide": "Wide", "zoom": "Zoom on the wall"}
+WINDOW_HELP = "Wide: w ∈ [1, 8], b ∈ [−6, 0]. Zoom: w ∈ [4, 6.5], b ∈ [−4, −1.5]."
 
 GRID_MIN, GRID_MAX, GRID_DEFAULT = 21, 161, 81
 """Grid points per axis: the cap keeps the landscape under about 0.2 s of CPU (161² points × 50 steps)."""
@@ -192,7 +193,8 @@ def slice_metrics(r: WallSlice) -> list[tuple[str, str]]:
         (f"Over {T} steps", f"×{fmt_sci(math.exp(w.log_amplification))}" if w.log_amplification < 700
          else "×10^" + f"{w.log_amplification / math.log(10):.0f}"),
         ("b_c = 0.5 − w σ(0.5)", f"{w.b_c:.4f}"),
-        ("E just above / below", f"{fmt_sci(r.E_above)} / {fmt_sci(r.E_below)}"),
+        (f"E at b_c + {JUMP_OFFSET:g}", fmt_sci(r.E_above)),
+        (f"E at b_c − {JUMP_OFFSET:g}", fmt_sci(r.E_below)),
     ]
 
 
@@ -207,9 +209,10 @@ def slice_verdict(r: WallSlice) -> Verdict:
     w = r.wall
     off = fmt_sci(JUMP_OFFSET)
     if w.is_wall:
+        growth = fmt_sci(math.exp(min(w.log_amplification, 700)))
         return Verdict(
             f"At w = {r.settings.w:g} the per-step Jacobian at the fixed point x = 0.5 is w σ′(0.5) = "
-            f"**{w.multiplier:.3f} > 1**, so a perturbation of x grows ×{fmt_sci(math.exp(min(w.log_amplification, 700)))} "
+            f"**{w.multiplier:.3f} > 1**, so a perturbation of x grows ×{growth} "
             f"over {T} steps. Crossing b_c = {w.b_c:.4f} by ±{off} changes E from **{fmt_sci(r.E_above)}** (above) "
             f"to **{fmt_sci(r.E_below)}** (below), and ‖∇E‖ peaks at **{fmt_sci(r.peak_norm)}** at "
             f"b = {r.peak_b:.4f}.", Regime.EXPLODES)
@@ -285,7 +288,9 @@ def heuristic_text(r: Training) -> str:
 def training_caption(r: Training) -> str:
     return ("The three runs start together. Where ‖∇E‖ is small they coincide; on the wall the unclipped step "
             "is η‖∇E‖ long, the norm-clipped one at most ητ along the same direction, and the value-clipped one "
-            "at most ητ√2, in a turned direction. The marked step is the unclipped run's longest.")
+            "at most ητ√2, in a turned direction. The diamond marks where the unclipped run's longest step starts. "
+            "A clipped run that rides along the wall hops across it with steps of at most ητ, so its loss "
+            "flickers, but it is never thrown far.")
 
 
 def training_verdict(r: Training) -> Verdict:
@@ -331,8 +336,8 @@ INTRO = ("A recurrent network whose Jacobian product explodes has a loss surface
          "Bengio (2013, Fig. 6), where every number can be checked.")
 
 MODEL = r"x_t = w\,\sigma(x_{t-1}) + b,\quad x_0 = 0.5,\quad E(w,b) = \bigl(\sigma(x_{50}) - 0.7\bigr)^2"
-WALL_LATEX = (r"x_0 = w\,\sigma(x_0) + b \;\Rightarrow\; b_c(w) = 0.5 - w\,\sigma(0.5),\qquad "
-              r"\frac{\partial x_t}{\partial x_{t-1}} = w\,\sigma'(0.5)")
+WALL_LATEX = (r"x_0 = w\,\sigma(x_0) + b \;\Rightarrow\; b_c(w) = 0.5 - w\,\sigma(0.5)",
+              r"\frac{\partial x_t}{\partial x_{t-1}}\Big|_{x=0.5} = w\,\sigma'(0.5)")
 CLIP_LATEX = (r"\hat g = \begin{cases} g\,\tau/\|g\| & \|g\| > \tau \\ g & \text{otherwise}\end{cases}"
               r"\qquad \theta \leftarrow \theta - \eta\,\hat g")
 JACOBIAN_LINK = ("The per-step factor w σ′(x) is the Jacobian ∂x_t/∂x_{t−1} of the "

@@ -53,7 +53,7 @@ top = st.columns([2, 2, 1.4], gap="medium", vertical_alignment="top")
 with top[0]:
     c.scenario_picker()
 window = c.segmented("window", "Landscape window", tuple(rd.WINDOWS), D["window"],
-                     format_func=rd.WINDOW_LABELS.__getitem__, container=top[1])
+                     format_func=rd.WINDOW_LABELS.__getitem__, container=top[1], help=rd.WINDOW_HELP)
 n = c.slider("n", "Grid points per axis", rd.GRID_MIN, rd.GRID_MAX, D["n"], 10, container=top[2],
              help=f"Resolution of the landscape (at most {rd.GRID_MAX} × {rd.GRID_MAX}); each cell runs 50 steps.")
 land = rd.LandscapeSettings(window, int(n))
@@ -74,13 +74,15 @@ def landscape_figure(s: rd.LandscapeSettings) -> None:
 
 @app.figure(c, "wall", "Across the wall E jumps, because x₀ sits on an unstable fixed point")
 def wall_figure(window: str) -> None:
-    w = c.slider("sw", "w of the slice", rd.W_LIMITS[0], rd.W_LIMITS[1], D["sw"], 0.05, container=st.container(width=360),
-                 help="The wall exists where w σ′(0.5) > 1, i.e. w > 4.26.")
+    w = c.slider("sw", "w of the slice", rd.W_LIMITS[0], rd.W_LIMITS[1], D["sw"], 0.05,
+                 container=st.container(width=360), help="The wall exists where w σ′(0.5) > 1, i.e. w > 4.26.")
     s = rd.SliceSettings(float(w), window)
     r = _slice(s)
-    st.latex(rd.WALL_LATEX)
-    for col, (label, value) in zip(st.columns(4), rd.slice_metrics(r), strict=True):
-        col.metric(label, value)
+    for col, equation in zip(st.columns(2, gap="medium"), rd.WALL_LATEX, strict=True):
+        col.latex(equation)
+    numbers = st.container(horizontal=True, gap="medium")  # wraps on a narrow screen instead of cutting values
+    for label, value in rd.slice_metrics(r):
+        numbers.metric(label, value, width="content")
     left, right = st.columns(2, gap="medium")
     with left:
         app.show_chart(slice_chart(s), alt_text="Loss and gradient norm along b at fixed w")
