@@ -67,9 +67,9 @@ SMOOTH_POINTS = [(2.0, -1.0), (3.0, -2.0), (1.5, -4.0), (6.0, -1.0), (7.0, -5.0)
 
 @pytest.mark.parametrize(("w", "b"), SMOOTH_POINTS)
 def test_gradient_matches_central_finite_differences(w, b):
-    E, gw, gb = sim.cliff_loss_and_grad(w, b)
+    e, gw, gb = sim.cliff_loss_and_grad(w, b)
     fw, fb = central(w, b)
-    assert E == pytest.approx(loss(w, b), rel=1e-12)
+    assert e == pytest.approx(loss(w, b), rel=1e-12)
     assert gw == pytest.approx(fw, rel=1e-5, abs=1e-9)
     assert gb == pytest.approx(fb, rel=1e-5, abs=1e-9)
 
@@ -80,9 +80,9 @@ WALL_POINTS = [(5.0, sim.cliff_wall(5.0).b_c + d) for d in (-1e-4, -1e-5, 0.0, 1
 
 @pytest.mark.parametrize(("w", "b"), SMOOTH_POINTS + WALL_POINTS)
 def test_gradient_matches_backward_mode_bptt_even_on_the_wall(w, b):
-    E, gw, gb = sim.cliff_loss_and_grad(w, b)
+    e, gw, gb = sim.cliff_loss_and_grad(w, b)
     rE, rw, rb = bptt(w, b)
-    assert E == pytest.approx(rE, rel=1e-9, abs=1e-15)
+    assert e == pytest.approx(rE, rel=1e-9, abs=1e-15)
     assert gw == pytest.approx(rw, rel=1e-8, abs=1e-300)
     assert gb == pytest.approx(rb, rel=1e-8, abs=1e-300)
 
@@ -90,10 +90,10 @@ def test_gradient_matches_backward_mode_bptt_even_on_the_wall(w, b):
 @given(st.floats(-10, 10), st.floats(-10, 10), st.integers(1, 80))
 @settings(max_examples=60, deadline=None)
 def test_gradient_matches_bptt_for_random_parameters_and_lengths(w, b, steps):
-    E, gw, gb = sim.cliff_loss_and_grad(w, b, steps=steps)
+    e, gw, gb = sim.cliff_loss_and_grad(w, b, steps=steps)
     rE, rw, rb = bptt(w, b, steps)
     scale = max(abs(rw), abs(rb), 1e-12)
-    assert E == pytest.approx(rE, rel=1e-9, abs=1e-15)
+    assert e == pytest.approx(rE, rel=1e-9, abs=1e-15)
     assert abs(gw - rw) <= 1e-7 * scale and abs(gb - rb) <= 1e-7 * scale
 
 
@@ -104,8 +104,8 @@ def test_gradient_on_the_fixed_point_is_a_geometric_sum():
     a = 5.0 * s * (1.0 - s)
     geometric = (a ** T - 1.0) / (a - 1.0)
     dE_dx = 2.0 * (s - TARGET) * s * (1.0 - s)
-    E, gw, gb = sim.cliff_loss_and_grad(5.0, b_c)
-    assert E == pytest.approx((s - TARGET) ** 2, rel=1e-9)
+    e, gw, gb = sim.cliff_loss_and_grad(5.0, b_c)
+    assert e == pytest.approx((s - TARGET) ** 2, rel=1e-9)
     assert gb == pytest.approx(dE_dx * geometric, rel=1e-6)
     assert gw == pytest.approx(dE_dx * s * geometric, rel=1e-6)
 
@@ -126,10 +126,10 @@ def test_grid_equals_scalar_calls():
 
 
 def test_broadcasting_shapes():
-    E, gw, gb = sim.cliff_loss_and_grad(np.array([4.0, 5.0, 6.0]), -2.0)
-    assert E.shape == (3,)
-    E, gw, gb = sim.cliff_loss_and_grad(np.ones((2, 1)) * 5.0, np.linspace(-3, -2, 4))
-    assert E.shape == gw.shape == (2, 4)
+    e, _, _ = sim.cliff_loss_and_grad(np.array([4.0, 5.0, 6.0]), -2.0)
+    assert e.shape == (3,)
+    e, gw, _ = sim.cliff_loss_and_grad(np.ones((2, 1)) * 5.0, np.linspace(-3, -2, 4))
+    assert e.shape == gw.shape == (2, 4)
 
 
 EXTREMES = [(1000.0, -500.0), (-1000.0, 500.0), (1e308, 1e308), (-1e308, 1e308), (1e308, -1e308),
@@ -151,7 +151,7 @@ def test_large_w_sensitivities_that_would_overflow_plainly_stay_finite():
     """At w = 2⁴⁰ on the fixed point the plain product (w σ'(0.5))⁵⁰ is ~10⁵⁷⁰: it saturates instead of overflowing."""
     w = 2.0 ** 40
     with np.errstate(all="raise"):
-        E, gw, gb = sim.cliff_loss_and_grad(w, 0.5 - w * sig(0.5))
+        _, gw, gb = sim.cliff_loss_and_grad(w, 0.5 - w * sig(0.5))
     assert math.isfinite(gw) and math.isfinite(gb)
     assert abs(gb) > 1e300  # huge, as it should be, but a double
 
