@@ -177,7 +177,7 @@ def wall_slice(s: SliceSettings) -> WallSlice:
     E, gw, gb = sim.cliff_loss_and_grad(s.w, b, steps=T, x0=X0, target=TARGET)
     norm = np.hypot(gw, gb)
     x_final = sim.cliff_states(s.w, b, steps=T, x0=X0)[-1]
-    span = max(8.0, abs(s.w) + 4.0)
+    span = min(max(8.0, abs(s.w) + 4.0), 1e6)
     curve = sim.cliff_fixed_point_curve(s.w, (-span, span), 801)
     b_ref = wall.b_c if wall.is_wall else 0.5 * (lo + hi)
     E_above = float(sim.cliff_loss_and_grad(s.w, b_ref + JUMP_OFFSET, steps=T, x0=X0, target=TARGET)[0])
