@@ -78,8 +78,8 @@ def wall_figure(window: str) -> None:
                  container=st.container(width=360), help="The wall exists where w σ′(0.5) > 1, i.e. w > 4.26.")
     s = rd.SliceSettings(float(w), window)
     r = _slice(s)
-    for col, equation in zip(st.columns(2, gap="medium"), rd.WALL_LATEX, strict=True):
-        col.latex(equation)
+    for equation in rd.WALL_LATEX:  # one under the other: side by side they overflow at 1024 px
+        st.latex(equation)
     numbers = st.container(horizontal=True, gap="medium")  # wraps on a narrow screen instead of cutting values
     for label, value in rd.slice_metrics(r):
         numbers.metric(label, value, width="content")
