@@ -172,3 +172,20 @@ def test_training_caption_and_words():
     assert "ητ" in rd.training_caption(train("wall"))
     assert "jacobian-bound" in rd.JACOBIAN_LINK
     assert "Pascanu" in rd.SOURCES and "10.11" in rd.SOURCES
+
+
+def test_path_window_follows_the_clipped_runs_and_notes_where_the_unclipped_one_went():
+    tr = train("saved")
+    p = rd.path_window(tr)
+    for key in ("norm", "value"):
+        run = tr.runs[key]
+        assert p.w_range[0] <= run.w.min() and run.w.max() <= p.w_range[1]
+        assert p.b_range[0] <= run.b.min() and run.b.max() <= p.b_range[1]
+    assert p.w_range[1] - p.w_range[0] >= 2 * rd.PATH_MARGIN - 1e-3
+    note = rd.path_note(tr, p)
+    assert "leaves this window at iteration 4" in note  # the throw of step 3 lands outside
+    land = rd.path_landscape(p)
+    assert land.grid.loss.shape == (rd.PATH_GRID, rd.PATH_GRID)
+    assert land.wall_w.size and np.all((p.b_range[0] <= land.wall_b) & (land.wall_b <= p.b_range[1]))
+    far = train("far")
+    assert rd.path_note(far, rd.path_window(far)) == "All three runs stay within the window shown."

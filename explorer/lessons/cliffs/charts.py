@@ -103,10 +103,10 @@ def trajectory_chart(frame: pd.DataFrame, wall_w: np.ndarray, wall_b: np.ndarray
     path_tip = [alt.Tooltip("run:N"), alt.Tooltip("k:Q", title="iteration"),
                 alt.Tooltip("w_lo:Q", title="w", format=".3f"), alt.Tooltip("b_lo:Q", title="b", format=".3f"),
                 alt.Tooltip("E:Q", format=".3e"), alt.Tooltip("g:Q", title="‖∇E‖", format=".3e")]
-    lines = alt.Chart(paths).mark_line(strokeWidth=2.5, clip=True, point=alt.OverlayMarkDef(size=12, clip=True)).encode(
+    lines = alt.Chart(paths).mark_line(strokeWidth=2.5, clip=True).encode(
         x="w_lo:Q", y="b_lo:Q", order="k:Q",
         color=alt.Color("run:N", title="Run", scale=color, legend=alt.Legend(orient="bottom")),
-        strokeDash=alt.StrokeDash("run:N", scale=dash, legend=None),
+        strokeDash=alt.StrokeDash("run:N", title="Run", scale=dash, legend=None),
         tooltip=path_tip)
     r = runs["none"]
     start = pd.DataFrame({"w_lo": [r.w[0]], "b_lo": [r.b[0]], "what": ["start"]})
@@ -134,7 +134,7 @@ def loss_chart(runs: Mapping[str, CliffTrajectory], labels: Mapping[str, str], j
         x=alt.X("k:Q", title="iteration"),
         y=alt.Y("log10_E:Q", axis=log10_axis("E (loss)")),
         color=alt.Color("run:N", title="Run", scale=color),
-        strokeDash=alt.StrokeDash("run:N", scale=dash, legend=None),
+        strokeDash=alt.StrokeDash("run:N", title="Run", scale=dash),
         tooltip=[alt.Tooltip("run:N"), alt.Tooltip("k:Q", title="iteration"), alt.Tooltip("E:Q", format=".3e")])
     rule = alt.Chart(pd.DataFrame({"k": [jump + 1], "what": ["after the longest unclipped step"]})).mark_rule(
         color=OKABE_ITO["grey"], strokeDash=THEORY_DASH).encode(x="k:Q", tooltip=["what:N", "k:Q"])
@@ -154,8 +154,8 @@ def slice_chart(b: np.ndarray, loss: np.ndarray, grad_norm: np.ndarray, b_c: flo
         x=alt.X("b:Q", title="b (bias)", scale=alt.Scale(nice=False)),
         y=alt.Y("log10_value:Q", axis=log10_axis("E and ‖∇E‖")),
         color=alt.Color("quantity:N", title=None, scale=scale),
-        strokeDash=alt.StrokeDash("quantity:N", scale=alt.Scale(domain=["E", "‖∇E‖"], range=[[1, 0], [5, 2]]),
-                                  legend=None),
+        strokeDash=alt.StrokeDash("quantity:N", title=None,
+                                  scale=alt.Scale(domain=["E", "‖∇E‖"], range=[[1, 0], [5, 2]])),
         tooltip=[alt.Tooltip("b:Q", format=".5f"), alt.Tooltip("quantity:N"),
                  alt.Tooltip("value:Q", format=".3e")])
     layers = [lines]
@@ -187,12 +187,12 @@ def bifurcation_chart(curve: FixedPointCurve, b: np.ndarray, x_final: np.ndarray
                  alt.Tooltip("multiplier:Q", title="w σ′(x)", format=".3f")])
     step = max(1, b.size // 120)
     dots = pd.DataFrame({"b": b[::step], "x": x_final[::step], "what": "x_T of the slice"})
-    points = alt.Chart(dots).mark_circle(size=22, color=OKABE_ITO["orange"], opacity=0.9).encode(
+    points = alt.Chart(dots).mark_circle(size=16, color=OKABE_ITO["orange"], opacity=0.8).encode(
         x="b:Q", y="x:Q", tooltip=[alt.Tooltip("what:N"), alt.Tooltip("b:Q", format=".4f"),
                                    alt.Tooltip("x:Q", title="x_T", format=".4f")])
     start = alt.Chart(pd.DataFrame({"x": [x0], "what": ["start x_0"]})).mark_rule(
         color=OKABE_ITO["grey"], strokeDash=[2, 2]).encode(y="x:Q", tooltip=["what:N"])
-    layers = [lines, points, start]
+    layers = [points, start, lines]  # the branches on top of the dots that sit on them
     if b_c is not None:
         layers.append(alt.Chart(pd.DataFrame({"b": [b_c], "what": ["b_c"]})).mark_rule(
             color=OKABE_ITO["black"], strokeDash=THEORY_DASH).encode(x="b:Q", tooltip=["what:N"]))

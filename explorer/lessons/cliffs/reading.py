@@ -277,6 +277,61 @@ def training(s: TrainSettings) -> Training:
                     float(np.mean(n.clipped)))
 
 
+PATH_GRID = 61
+"""Grid points per axis of the landscape drawn under the runs."""
+
+PATH_MARGIN = 0.25
+"""Least half-width of the window around the runs, and the padding added to their extent."""
+
+
+@dataclass(frozen=True)
+class PathWindowSettings:
+    """The region drawn under the runs: around the clipped runs and the start (the unclipped one may leave it)."""
+
+    w_range: tuple[float, float]
+    b_range: tuple[float, float]
+    n: int = PATH_GRID
+
+
+def path_window(r: Training) -> PathWindowSettings:
+    """A window holding the start and both clipped runs, padded, at least ``2 × PATH_MARGIN`` wide each way."""
+    ws = np.concatenate([r.runs["norm"].w, r.runs["value"].w])
+    bs = np.concatenate([r.runs["norm"].b, r.runs["value"].b])
+
+    def span(values: np.ndarray) -> tuple[float, float]:
+        lo, hi = float(values.min()) - PATH_MARGIN / 2, float(values.max()) + PATH_MARGIN / 2
+        mid, half = (lo + hi) / 2, max((hi - lo) / 2, PATH_MARGIN)
+        return round(mid - half, 4), round(mid + half, 4)
+
+    return PathWindowSettings(span(ws), span(bs))
+
+
+@dataclass(frozen=True)
+class PathLandscape:
+    grid: sim.CliffGrid
+    wall_w: np.ndarray
+    wall_b: np.ndarray
+
+
+def path_landscape(s: PathWindowSettings) -> PathLandscape:
+    """The loss under the runs, and the wall line within that window."""
+    g = sim.cliff_grid(s.w_range, s.b_range, s.n, steps=T, x0=X0, target=TARGET)
+    walls = [sim.cliff_wall(float(w), steps=T, x0=X0) for w in np.linspace(*s.w_range, 100)]
+    keep = [c for c in walls if c.is_wall and s.b_range[0] <= c.b_c <= s.b_range[1]]
+    return PathLandscape(g, np.array([c.w for c in keep]), np.array([c.b_c for c in keep]))
+
+
+def path_note(r: Training, s: PathWindowSettings) -> str:
+    """Says where the unclipped run went when it left the window."""
+    u = r.runs["none"]
+    inside = ((s.w_range[0] <= u.w) & (u.w <= s.w_range[1]) & (s.b_range[0] <= u.b) & (u.b <= s.b_range[1]))
+    if inside.all():
+        return "All three runs stay within the window shown."
+    k = int(np.argmin(inside))
+    return (f"The unclipped run leaves this window at iteration {k} and ends at (w, b) = "
+            f"({u.w[-1]:.3g}, {u.b[-1]:.3g}); the window follows the clipped runs.")
+
+
 def heuristic_text(r: Training) -> str:
     lo, hi = r.heuristic_range
     where = "inside" if lo <= r.settings.tau <= hi else "below" if r.settings.tau < lo else "above"

@@ -8,6 +8,7 @@ from explorer.lessons.cliffs import reading as rd
 from explorer.lessons.cliffs.scenarios import DEFAULTS as D
 
 _landscape, _slice, _training = app.cached(rd.landscape), app.cached(rd.wall_slice), app.cached(rd.training)
+_path_landscape = app.cached(rd.path_landscape)
 
 
 @app.cached
@@ -23,10 +24,10 @@ def landscape_chart(s: rd.LandscapeSettings, field: str):
 
 
 @app.cached_chart
-def trajectory_chart(s: rd.LandscapeSettings, t: rd.TrainSettings):
-    r, tr = _landscape(s), _training(t)
-    return charts.trajectory_chart(_frame(s), r.wall_w, r.wall_b, tr.runs, rd.RUN_LABELS, tr.jump,
-                                   s.w_range, s.b_range)
+def trajectory_chart(t: rd.TrainSettings, p: rd.PathWindowSettings):
+    tr, r = _training(t), _path_landscape(p)
+    frame = charts.grid_frame(r.grid, rd.COLOR_FLOOR)
+    return charts.trajectory_chart(frame, r.wall_w, r.wall_b, tr.runs, rd.RUN_LABELS, tr.jump, p.w_range, p.b_range)
 
 
 @app.cached_chart
@@ -94,7 +95,7 @@ def wall_figure(window: str) -> None:
 
 
 @app.figure(c, "train", "Training: on the wall one unclipped step throws (w, b) away; clipping bounds it")
-def train_figure(s: rd.LandscapeSettings) -> None:
+def train_figure() -> None:
     st.latex(rd.CLIP_LATEX)
     row = st.columns(5, gap="small")
     w0 = c.number("w0", "Start w", -10.0, 20.0, D["w0"], 0.01, fmt="%.4f", container=row[0])
@@ -105,7 +106,9 @@ def train_figure(s: rd.LandscapeSettings) -> None:
     iters = c.slider("iters", "Iterations", 10, 400, D["iters"], 10, container=row[4])
     t = rd.TrainSettings(float(w0), float(b0), float(lr), int(iters), float(tau))
     tr = _training(t)
-    app.show_chart(trajectory_chart(s, t), alt_text="Three gradient-descent paths over the loss landscape")
+    p = rd.path_window(tr)
+    app.show_chart(trajectory_chart(t, p), alt_text="Three gradient-descent paths over the loss landscape")
+    st.caption(rd.path_note(tr, p))
     app.show_chart(loss_chart(t), alt_text="Loss against iteration for the three runs, log scale")
     app.caption(rd.training_caption(tr))
     st.markdown(rd.heuristic_text(tr))
@@ -114,5 +117,5 @@ def train_figure(s: rd.LandscapeSettings) -> None:
 
 landscape_figure(land)
 wall_figure(window)
-train_figure(land)
+train_figure()
 st.caption(rd.SOURCES)
