@@ -189,3 +189,10 @@ def test_path_window_follows_the_clipped_runs_and_notes_where_the_unclipped_one_
     assert land.wall_w.size and np.all((p.b_range[0] <= land.wall_b) & (land.wall_b <= p.b_range[1]))
     far = train("far")
     assert rd.path_note(far, rd.path_window(far)) == "All three runs stay within the window shown."
+
+
+def test_heuristic_says_when_the_wall_dominates_the_average():
+    tr = train("wall")
+    assert tr.mean_norm > rd.SPIKY * tr.median_norm
+    assert "dominate the average" in rd.heuristic_text(tr)
+    assert "dominate" not in rd.heuristic_text(train("saved"))

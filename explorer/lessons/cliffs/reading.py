@@ -47,6 +47,9 @@ JUMP_OFFSET = 0.01
 HEURISTIC = (0.5, 10.0)
 """Pascanu et al. (2013, §3.2): τ from about half to ten times the average gradient norm still trains."""
 
+SPIKY = 10.0
+"""The average ‖∇E‖ "is dominated by the wall" when it exceeds the median this many times."""
+
 THROWN = 1.0
 """An unclipped step longer than this (in the (w, b) plane) counts as "thrown"."""
 
@@ -119,9 +122,10 @@ def landscape(s: LandscapeSettings) -> Landscape:
 
 
 def landscape_caption(r: Landscape) -> str:
-    return ("Left the loss, right the gradient's norm, both on a log colour scale. The wall is the thin bright "
-            "ridge of huge ‖∇E‖ along the dashed line b = b_c(w) = 0.5 − w σ(0.5): on either side the surface is "
-            "almost flat. Hover a cell for its w, b, E and ‖∇E‖.")
+    return ("Left the loss, right the gradient's norm, both on a log colour scale. The loss jumps across the "
+            "dashed line b = b_c(w) = 0.5 − w σ(0.5); on the right the same line shows up as a thin ridge of large "
+            "‖∇E‖ (cells that fall right on the wall are brightest), while on either side the surface is almost "
+            "flat. Hover a cell for its w, b, E and ‖∇E‖.")
 
 
 def landscape_verdict(r: Landscape) -> Verdict:
@@ -252,6 +256,7 @@ class Training:
     """Length of the norm-clipped run's step at the same iteration."""
     mean_norm: float
     """Average raw ‖∇E‖ along the norm-clipped run (Pascanu's statistic)."""
+    median_norm: float
     clipped_share: float
 
     @property
@@ -274,7 +279,7 @@ def training(s: TrainSettings) -> Training:
     k = int(np.argmax(r.step_length))
     return Training(s, runs, k, float(r.step_length[k]), float(r.grad_norm[k]), float(r.loss[k]),
                     float(r.loss[k + 1]), float(n.step_length[k]), float(np.mean(n.grad_norm)),
-                    float(np.mean(n.clipped)))
+                    float(np.median(n.grad_norm)), float(np.mean(n.clipped)))
 
 
 PATH_GRID = 61
@@ -337,7 +342,9 @@ def heuristic_text(r: Training) -> str:
     where = "inside" if lo <= r.settings.tau <= hi else "below" if r.settings.tau < lo else "above"
     return (f"Pascanu et al. suggest a threshold between about half and ten times the average gradient norm. "
             f"On this run the average ‖∇E‖ (before clipping) is {fmt_sci(r.mean_norm)}, so the range is "
-            f"[{fmt_sci(lo)}, {fmt_sci(hi)}]; τ = {fmt_sci(r.settings.tau)} is **{where}** it.")
+            f"[{fmt_sci(lo)}, {fmt_sci(hi)}]; τ = {fmt_sci(r.settings.tau)} is **{where}** it."
+            + (f" The median is only {fmt_sci(r.median_norm)}: the few steps taken on the wall dominate the average."
+               if r.mean_norm > SPIKY * r.median_norm else ""))
 
 
 def training_caption(r: Training) -> str:

@@ -20,7 +20,8 @@ def _frame(s: rd.LandscapeSettings):
 def landscape_chart(s: rd.LandscapeSettings, field: str):
     r = _landscape(s)
     legend = "E (loss)" if field == "E" else "‖∇E‖"
-    return charts.landscape_chart(_frame(s), field, legend, r.wall_w, r.wall_b, s.w_range, s.b_range)
+    wall_w, wall_b = (r.wall_w, r.wall_b) if field == "E" else (r.wall_w[:0], r.wall_b[:0])  # keep the ridge bare
+    return charts.landscape_chart(_frame(s), field, legend, wall_w, wall_b, s.w_range, s.b_range)
 
 
 @app.cached_chart
