@@ -34,25 +34,29 @@ def land():
 
 @pytest.fixture(scope="module")
 def frame(land):
-    return charts.grid_frame(land.grid, rd.COLOR_FLOOR)
+    return charts.grid_frame(land.grid)
 
 
-def test_grid_frame_has_one_row_per_cell_and_floors_only_the_colour(land, frame):
-    assert len(frame) == 31 * 31
+def test_grid_frame_has_one_row_per_cell_with_true_values(land, frame):
+    assert len(frame) == 31 * 31 and list(frame.columns) == ["w", "b", "E", "g"]
     np.testing.assert_array_equal(frame["E"].to_numpy(), land.grid.loss.ravel())
     np.testing.assert_array_equal(frame["g"].to_numpy(), land.grid.grad_norm.ravel())
-    assert (frame["E_c"] >= rd.COLOR_FLOOR).all() and (frame["g_c"] >= rd.COLOR_FLOOR).all()
-    assert np.allclose(frame["w_hi"] - frame["w_lo"], land.grid.w[1] - land.grid.w[0])
 
 
 @pytest.mark.parametrize("field", ["E", "g"])
 def test_landscape_heatmap_is_rects_on_a_log_viridis_scale_with_tooltips(land, frame, field):
-    chart = charts.landscape_chart(frame, field, "legend", land.wall_w, land.wall_b, (1.0, 8.0), (-6.0, 0.0))
+    chart = charts.landscape_chart(frame, field, "legend", land.wall_w, land.wall_b, (1.0, 8.0), (-6.0, 0.0),
+                                   rd.COLOR_FLOOR)
     spec = spec_of(chart)
     rects = [layer for layer in _layers(spec) if _mark(layer) == "rect"]
     assert len(rects) == 1
     color = rects[0]["encoding"]["color"]
-    assert color["field"] == f"{field}_c"
+    shade = next(t for t in rects[0]["transform"] if t.get("as") == "shade")
+    assert shade["calculate"] == f"max(datum.{field}, {rd.COLOR_FLOOR!r})"  # floored colour, true tooltip
+    half = float(land.grid.w[1] - land.grid.w[0]) / 2
+    w_lo = next(t for t in rects[0]["transform"] if t.get("as") == "w_lo")
+    assert w_lo["calculate"] == f"datum.w - {half!r}"
+    assert color["field"] == "shade"
     assert color["scale"]["type"] == "log" and color["scale"]["scheme"] == "viridis"
     tips = {t.get("title", t["field"]) for t in rects[0]["encoding"]["tooltip"]}
     assert {"w", "b", "E", "‖∇E‖"} <= tips
@@ -63,7 +67,7 @@ def test_landscape_heatmap_is_rects_on_a_log_viridis_scale_with_tooltips(land, f
 def test_trajectory_chart_draws_three_runs_over_the_landscape(land, frame):
     tr = rd.training(rd.TrainSettings())
     chart = charts.trajectory_chart(frame, land.wall_w, land.wall_b, tr.runs, rd.RUN_LABELS, tr.jump,
-                                    (1.0, 8.0), (-6.0, 0.0))
+                                    (1.0, 8.0), (-6.0, 0.0), rd.COLOR_FLOOR)
     rows = spec_rows(chart)
     assert_finite(rows)
     runs = {r["run"] for r in rows if "run" in r}

@@ -31,18 +31,15 @@ RUN_DASHES = {"none": [1, 0], "norm": [6, 3], "value": [2, 2]}
 HEATMAP_HEIGHT = 320
 
 
-def grid_frame(grid: CliffGrid, floor: float) -> pd.DataFrame:
-    """One row per cell: its centre and edges, E and ‖∇E‖, and both floored at ``floor`` for the log colours."""
-    w, b = grid.w, grid.b
-    dw = (w[1] - w[0]) / 2 if w.size > 1 else 0.5
-    db = (b[1] - b[0]) / 2 if b.size > 1 else 0.5
-    W, B = np.meshgrid(w, b)
-    E, G = grid.loss.ravel(), grid.grad_norm.ravel()
-    return pd.DataFrame({
-        "w": W.ravel(), "b": B.ravel(), "w_lo": W.ravel() - dw, "w_hi": W.ravel() + dw,
-        "b_lo": B.ravel() - db, "b_hi": B.ravel() + db, "E": E, "g": G,
-        "E_c": np.maximum(E, floor), "g_c": np.maximum(G, floor),
-    })
+def grid_frame(grid: CliffGrid) -> pd.DataFrame:
+    """One row per cell: its centre, E and ‖∇E‖ (the cell edges and the colour floor are computed in the chart)."""
+    W, B = np.meshgrid(grid.w, grid.b)
+    return pd.DataFrame({"w": W.ravel(), "b": B.ravel(), "E": grid.loss.ravel(), "g": grid.grad_norm.ravel()})
+
+
+def _half_steps(frame: pd.DataFrame) -> tuple[float, float]:
+    w, b = np.unique(frame["w"].to_numpy()), np.unique(frame["b"].to_numpy())
+    return (float(w[1] - w[0]) / 2 if w.size > 1 else 0.5), (float(b[1] - b[0]) / 2 if b.size > 1 else 0.5)
 
 
 def _axes(w_range, b_range):
@@ -54,11 +51,16 @@ TOOLTIP = [alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("b:Q", format=".3f"),
            alt.Tooltip("E:Q", title="E", format=".3e"), alt.Tooltip("g:Q", title="‖∇E‖", format=".3e")]
 
 
-def _heatmap(frame: pd.DataFrame, field: str, legend: str, w_range, b_range) -> alt.Chart:
+def _heatmap(frame: pd.DataFrame, field: str, legend: str, w_range, b_range, floor: float) -> alt.Chart:
+    """Rect cells coloured by ``max(field, floor)`` on a log scale (a log scale cannot show 0)."""
     x, y = _axes(w_range, b_range)
-    return alt.Chart(frame).mark_rect().encode(
+    dw, db = _half_steps(frame)
+    return alt.Chart(frame).transform_calculate(
+        w_lo=f"datum.w - {dw!r}", w_hi=f"datum.w + {dw!r}", b_lo=f"datum.b - {db!r}", b_hi=f"datum.b + {db!r}",
+        shade=f"max(datum.{field}, {floor!r})",
+    ).mark_rect().encode(
         x=x, x2="w_hi:Q", y=y, y2="b_hi:Q",
-        color=alt.Color(f"{field}_c:Q", title=legend,
+        color=alt.Color("shade:Q", title=legend,
                         scale=alt.Scale(type="log", scheme=COLOR_SCHEME),
                         legend=alt.Legend(format=".0e", orient="right", gradientLength=200)),
         tooltip=TOOLTIP,
@@ -72,9 +74,9 @@ def _wall_line(wall_w: np.ndarray, wall_b: np.ndarray) -> alt.Chart:
 
 
 def landscape_chart(frame: pd.DataFrame, field: str, legend: str, wall_w: np.ndarray, wall_b: np.ndarray,
-                    w_range, b_range) -> alt.LayerChart:
-    """E or ‖∇E‖ over the window, with the wall line b_c(w) dashed."""
-    layers = [_heatmap(frame, field, legend, w_range, b_range)]
+                    w_range, b_range, floor: float) -> alt.LayerChart:
+    """E or ‖∇E‖ over the window, with the wall line b_c(w) dashed (when given)."""
+    layers = [_heatmap(frame, field, legend, w_range, b_range, floor)]
     if wall_w.size:
         layers.append(_wall_line(wall_w, wall_b))
     return configure(base_properties(alt.layer(*layers), HEATMAP_HEIGHT))
@@ -96,7 +98,7 @@ def _run_scales(labels: Mapping[str, str]):
 
 def trajectory_chart(frame: pd.DataFrame, wall_w: np.ndarray, wall_b: np.ndarray,
                      runs: Mapping[str, CliffTrajectory], labels: Mapping[str, str], jump: int,
-                     w_range, b_range) -> alt.LayerChart:
+                     w_range, b_range, floor: float) -> alt.LayerChart:
     """The three runs drawn over the loss landscape; the unclipped run's longest step is marked."""
     paths = path_frame(runs, labels)
     color, dash = _run_scales(labels)
@@ -117,7 +119,7 @@ def trajectory_chart(frame: pd.DataFrame, wall_w: np.ndarray, wall_b: np.ndarray
         alt.Chart(jump_df).mark_point(shape="diamond", size=200, filled=False, color="white", strokeWidth=2.5,
                                       clip=True).encode(x="w_lo:Q", y="b_lo:Q", tooltip=["what:N"]),
     ]
-    layers = [_heatmap(frame, "E", "E (loss)", w_range, b_range)]
+    layers = [_heatmap(frame, "E", "E (loss)", w_range, b_range, floor)]
     if wall_w.size:
         layers.append(_wall_line(wall_w, wall_b))
     chart = alt.layer(*layers, lines, *marks).resolve_scale(color="independent")

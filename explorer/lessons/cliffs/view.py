@@ -13,7 +13,7 @@ _path_landscape = app.cached(rd.path_landscape)
 
 @app.cached
 def _frame(s: rd.LandscapeSettings):
-    return charts.grid_frame(_landscape(s).grid, rd.COLOR_FLOOR)
+    return charts.grid_frame(_landscape(s).grid)
 
 
 @app.cached_chart
@@ -21,14 +21,14 @@ def landscape_chart(s: rd.LandscapeSettings, field: str):
     r = _landscape(s)
     legend = "E (loss)" if field == "E" else "‖∇E‖"
     wall_w, wall_b = (r.wall_w, r.wall_b) if field == "E" else (r.wall_w[:0], r.wall_b[:0])  # keep the ridge bare
-    return charts.landscape_chart(_frame(s), field, legend, wall_w, wall_b, s.w_range, s.b_range)
+    return charts.landscape_chart(_frame(s), field, legend, wall_w, wall_b, s.w_range, s.b_range, rd.COLOR_FLOOR)
 
 
 @app.cached_chart
 def trajectory_chart(t: rd.TrainSettings, p: rd.PathWindowSettings):
     tr, r = _training(t), _path_landscape(p)
-    frame = charts.grid_frame(r.grid, rd.COLOR_FLOOR)
-    return charts.trajectory_chart(frame, r.wall_w, r.wall_b, tr.runs, rd.RUN_LABELS, tr.jump, p.w_range, p.b_range)
+    return charts.trajectory_chart(charts.grid_frame(r.grid), r.wall_w, r.wall_b, tr.runs, rd.RUN_LABELS, tr.jump,
+                                   p.w_range, p.b_range, rd.COLOR_FLOOR)
 
 
 @app.cached_chart
