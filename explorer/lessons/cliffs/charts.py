@@ -43,8 +43,10 @@ def _half_steps(frame: pd.DataFrame) -> tuple[float, float]:
 
 
 def _axes(w_range, b_range):
-    return (alt.X("w_lo:Q", title="w (recurrent weight)", scale=alt.Scale(domain=list(w_range), nice=False)),
-            alt.Y("b_lo:Q", title="b (bias)", scale=alt.Scale(domain=list(b_range), nice=False)))
+    return (alt.X("w_lo:Q", title="w (recurrent weight)", scale=alt.Scale(domain=list(w_range), nice=False),
+                  axis=alt.Axis(tickCount=7)),
+            alt.Y("b_lo:Q", title="b (bias)", scale=alt.Scale(domain=list(b_range), nice=False),
+                  axis=alt.Axis(tickCount=7)))
 
 
 TOOLTIP = [alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("b:Q", format=".3f"),
@@ -62,7 +64,7 @@ def _heatmap(frame: pd.DataFrame, field: str, legend: str, w_range, b_range, flo
         x=x, x2="w_hi:Q", y=y, y2="b_hi:Q",
         color=alt.Color("shade:Q", title=legend,
                         scale=alt.Scale(type="log", scheme=COLOR_SCHEME),
-                        legend=alt.Legend(format=".0e", orient="right", gradientLength=200)),
+                        legend=alt.Legend(format=".2~e", orient="right", gradientLength=200)),
         tooltip=TOOLTIP,
     )
 
