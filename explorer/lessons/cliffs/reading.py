@@ -282,7 +282,7 @@ def training(s: TrainSettings) -> Training:
                     float(np.median(n.grad_norm)), float(np.mean(n.clipped)))
 
 
-PATH_GRID = 61
+PATH_GRID = 45
 """Grid points per axis of the landscape drawn under the runs."""
 
 PATH_MARGIN = 0.25
