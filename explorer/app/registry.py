@@ -71,6 +71,9 @@ PAGES: tuple[Page, ...] = (
     Page("jacobian", "Jacobian product bound", ":material/link:", "Gradients", "jacobian-bound",
          "Pascanu's bound ‖∂xₜ/∂xₖ‖ ≤ ηᵗ⁻ᵏ against measured RNN Jacobians, and its feedforward twin across layers.",
          "jac"),
+    Page("cliffs", "Cliffs and gradient clipping", ":material/landslide:", "Gradients", "cliffs",
+         "Where the Jacobian product explodes the loss has a wall; one step there undoes training, clipping bounds it.",
+         "clf"),
     Page("activations", "Activation derivatives", ":material/show_chart:", "Gradients", "activations",
          "Sigmoid, tanh, ReLU, GELU: how much of the gradient each unit passes back, and how that compounds.", "act"),
 )

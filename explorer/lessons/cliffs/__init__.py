@@ -1,0 +1,1 @@
+"""Cliffs in the loss landscape and gradient clipping."""
