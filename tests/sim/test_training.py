@@ -136,10 +136,10 @@ def test_state_gradients_match_finite_differences(cell):
 def test_checkpoint_gradient_norms_are_the_logs_of_the_state_gradients():
     run = sim.train_sequence_model("gru", lag=6, hidden=4, steps=3, batch=5, checkpoints=1, seed=4)
     # step 0 is the first checkpoint: recompute it from the initial parameters and the first batch
-    p = tr._init_params("gru", 4, 5, 4, "one", 6, 4)
+    p = tr._init_params("gru", 4, 5, 4, "chrono", 6, 4)
     x, y = sim.first_symbol_batch(6, 4, 5, np.random.default_rng([4, 1]))
-    _, _, _, dHs = tr._loss_and_gradients("gru", p, x, y)
-    np.testing.assert_allclose(run.grad_log_norms[0], [math.log(np.linalg.norm(d)) for d in dHs], rtol=1e-12)
+    _, _, _, dHs = tr._loss_and_gradients("gru", p, x, y)  # in double precision; training runs in single
+    np.testing.assert_allclose(run.grad_log_norms[0], [math.log(np.linalg.norm(d)) for d in dHs], rtol=1e-4)
     assert run.checkpoint_steps.tolist() == [0]
 
 
@@ -220,6 +220,7 @@ def test_clipping_off_records_unclipped_norms():
     ({"cell": "rnn", "clip": -1.0}, "clip"),
     ({"cell": "lstm", "forget_bias": "two"}, "forget_bias"),
     ({"cell": "lstm", "lag": 200, "hidden": 64, "steps": 3000, "batch": 256}, "multiply-adds"),
+    ({"cell": "lstm", "lag": 90}, "multiply-adds"),  # past the cap at the other defaults
 ])
 def test_bad_arguments_are_rejected_by_name(kwargs, name):
     cell = kwargs.pop("cell")
