@@ -304,9 +304,10 @@ def lstm_jacobian_log_norms(trace: LSTMTrace) -> np.ndarray:
     >>> import numpy as np
     >>> from explorer.sim import lstm_jacobian_log_norms, simulate_lstm
     >>> b = np.array([-50.0, 50.0, 0.0, 50.0])
-    >>> tr = simulate_lstm(np.zeros((4, 1)), np.zeros((4, 1)), b, np.ones((3, 1)), [0.0], [0.5])
-    >>> np.round(lstm_jacobian_log_norms(tr), 6).tolist()  # the cell path is the identity
-    [0.0, 0.0, 0.0, 0.0]
+    >>> tr = simulate_lstm(np.zeros((4, 1)), np.zeros((4, 1)), b, np.ones((3, 1)), [0.0], [0.0])
+    >>> # every factor is [[0, 1], [0, 1]] (h_t = c_t = c_{t-1}): the products keep norm √2
+    >>> np.round(lstm_jacobian_log_norms(tr) / np.log(np.sqrt(2.0)), 9).tolist()
+    [1.0, 1.0, 1.0, 0.0]
     """
     if not isinstance(trace, LSTMTrace):
         raise ValueError(f"trace must be an LSTMTrace, got {type(trace).__name__}")
@@ -344,7 +345,7 @@ def lstm_cell_path_log_norms(trace: LSTMTrace) -> np.ndarray:
     >>> from explorer.sim import lstm_cell_path_log_norms, simulate_lstm
     >>> b = np.array([0.0, 0.0, 0.0, 0.0])  # f = σ(0) = 1/2 at every step
     >>> tr = simulate_lstm(np.zeros((4, 1)), np.zeros((4, 1)), b, np.ones((3, 1)), [0.0], [0.0])
-    >>> np.round(lstm_cell_path_log_norms(tr) / np.log(0.5), 9).tolist()
+    >>> (np.round(lstm_cell_path_log_norms(tr) / np.log(0.5), 9) + 0.0).tolist()
     [3.0, 2.0, 1.0, 0.0]
     """
     if not isinstance(trace, LSTMTrace):
@@ -521,7 +522,7 @@ def gru_jacobian_log_norms(trace: GRUTrace) -> np.ndarray:
     >>> from explorer.sim import gru_jacobian_log_norms, simulate_gru
     >>> b_h = np.array([0.0, 0.0, 0.0])  # z = 1/2, and W_h = 0: each step halves the state
     >>> tr = simulate_gru(np.zeros((3, 1)), np.zeros((3, 1)), np.zeros(3), b_h, np.ones((2, 1)), [0.25])
-    >>> np.round(gru_jacobian_log_norms(tr) / np.log(0.5), 9).tolist()
+    >>> (np.round(gru_jacobian_log_norms(tr) / np.log(0.5), 9) + 0.0).tolist()
     [2.0, 1.0, 0.0]
     """
     if not isinstance(trace, GRUTrace):
