@@ -74,7 +74,8 @@ PAGES: tuple[Page, ...] = (
     Page("activations", "Activation derivatives", ":material/show_chart:", "Gradients", "activations",
          "Sigmoid, tanh, ReLU, GELU: how much of the gradient each unit passes back, and how that compounds.", "act"),
     Page("gated", "Gated memory: LSTM and GRU", ":material/memory:", "Remedies", "gated-memory",
-         "Why forget gates near 1 keep gradients alive, and a live race of a tanh RNN, an LSTM and a GRU on a long lag.",
+         "Why forget gates near 1 keep gradients alive, and a live race of a tanh RNN, an LSTM and a GRU on a long "
+         "lag.",
          "gm"),
 )
 """Every page in navigation order."""

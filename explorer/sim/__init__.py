@@ -58,18 +58,6 @@ from explorer.sim._gated import (
     simulate_gru,
     simulate_lstm,
 )
-from explorer.sim._training import (
-    MAX_TRAIN_BATCH,
-    MAX_TRAIN_HIDDEN,
-    MAX_TRAIN_LAG,
-    MAX_TRAIN_STEPS,
-    MAX_TRAIN_WORK,
-    SEQUENCE_CELLS,
-    TrainingRun,
-    first_symbol_batch,
-    train_sequence_model,
-    training_work,
-)
 from explorer.sim._matrices import (
     MAX_MATRIX_SIZE,
     MAX_MATRIX_TEXT_LENGTH,
@@ -165,6 +153,18 @@ from explorer.sim._spectra import (
     spectrum_from_modes,
     spectrum_growth,
     unit_vector,
+)
+from explorer.sim._training import (
+    MAX_TRAIN_BATCH,
+    MAX_TRAIN_HIDDEN,
+    MAX_TRAIN_LAG,
+    MAX_TRAIN_STEPS,
+    MAX_TRAIN_WORK,
+    SEQUENCE_CELLS,
+    TrainingRun,
+    first_symbol_batch,
+    train_sequence_model,
+    training_work,
 )
 
 # The façade, grouped as in docs/api.md; every name is documented there with an example.

@@ -239,14 +239,14 @@ def _backward(cell: str, p: dict, tape: dict, dlogits: np.ndarray) -> tuple[dict
             np.multiply(dh, D[t], out=da)
             dh = da @ W_h
     elif cell == "lstm":
-        K, A, O, F = tape["K"], tape["A"], tape["O"], tape["F"]
+        K, A, OUT, F = tape["K"], tape["A"], tape["O"], tape["F"]
         dc = np.zeros((B, n), dtype=dt)
         for t in range(T - 1, -1, -1):
             dHs[t] = dh
             dc = dc + dh * K[t]
             da = DA[t]
             np.multiply(dc[:, None, :], A[t], out=da[:, : 3 * n].reshape(B, 3, n))
-            np.multiply(dh, O[t], out=da[:, 3 * n:])
+            np.multiply(dh, OUT[t], out=da[:, 3 * n:])
             dc *= F[t]
             dh = da @ W_h
     else:

@@ -179,10 +179,11 @@ def gradients_chart(runs: Mapping[str, TrainingRun]) -> alt.Chart:
                             scale=alt.Scale(domain=domain, range=[CELL_COLORS[c] for c in runs]),
                             legend=alt.Legend(labelLimit=0, symbolStrokeWidth=3)),
             strokeDash=alt.StrokeDash("checkpoint:N", title="when",
-                                      scale=alt.Scale(domain=checkpoints, range=[SOLID, THEORY_DASH][: len(checkpoints)])),
+                                      scale=alt.Scale(domain=checkpoints,
+                                                      range=[SOLID, THEORY_DASH][: len(checkpoints)])),
             detail="checkpoint:N",
-            tooltip=[alt.Tooltip("series:N"), alt.Tooltip("checkpoint:N"), alt.Tooltip("distance:Q", title="steps back"),
-                     alt.Tooltip("value:N", title="‖∂L/∂h_k‖")],
+            tooltip=[alt.Tooltip("series:N"), alt.Tooltip("checkpoint:N"),
+                     alt.Tooltip("distance:Q", title="steps back"), alt.Tooltip("value:N", title="‖∂L/∂h_k‖")],
         )
     )
     return configure(base_properties(chart, height=300))

@@ -33,7 +33,8 @@ INTRO = (
 )
 
 CELL_LABELS = {"rnn": "tanh RNN", "lstm": "LSTM", "gru": "GRU"}
-FORGET_BIAS_LABELS = {"zero": "0 (PyTorch default)", "one": "1 (Jozefowicz et al.)", "chrono": "chrono (Tallec & Ollivier)"}
+FORGET_BIAS_LABELS = {"zero": "0 (PyTorch default)", "one": "1 (Jozefowicz et al.)",
+                      "chrono": "chrono (Tallec & Ollivier)"}
 
 _RACE_DEFAULTS = {k: v.default for k, v in inspect.signature(sim.train_sequence_model).parameters.items()
                   if v.default is not inspect.Parameter.empty}
@@ -257,7 +258,7 @@ class RaceResult:
         return int(hits[0] + window - 1) if hits.size else None
 
     def reach(self, cell: str, row: int = 0) -> float:
-        """log10 of ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ at a checkpoint: how much of the read-out's gradient reaches the first symbol."""
+        """log10 of ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ at a checkpoint: the read-out's gradient left at the first symbol."""
         g = self.runs[cell].grad_log_norms[row]
         return _log10(float(g[0] - g[-1]))
 
@@ -291,7 +292,8 @@ def race_verdict(r: RaceResult) -> Verdict:
         final = r.runs[cell].final_accuracy
         label = CELL_LABELS[cell]
         if step is not None:
-            parts.append(f"the {label} reached {_percent(LEARNED)} accuracy at step {step} and ended at {_percent(final)}")
+            parts.append(f"the {label} reached {_percent(LEARNED)} accuracy at step {step} "
+                         f"and ended at {_percent(final)}")
         else:
             parts.append(f"the {label} ended at {_percent(final)}")
     text = f"Lag {r.lag}: " + "; ".join(parts) + f" (chance {_percent(r.chance)})."
