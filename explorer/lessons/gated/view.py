@@ -67,10 +67,8 @@ def products_figure(page: rd.PageSettings) -> None:
         r = products(s)
         app.show_chart(products_chart(s), alt_text="State-Jacobian norms against lag for an RNN, an LSTM and a GRU")
     app.caption(rd.products_caption(r))
-    left, right = st.columns(2, gap="medium")
-    left.latex(r"\text{RNN: } \frac{\partial h_t}{\partial h_{t-1}} = \mathrm{diag}(\tanh'(a_t))\, W_h")
-    right.latex(r"\text{LSTM: } c_t = f_t \odot c_{t-1} + i_t \odot g_t,\ \ "
-                r"\frac{\partial c_t}{\partial c_{t-1}} = \mathrm{diag}(f_t)")
+    st.latex(r"\text{RNN: } \frac{\partial h_t}{\partial h_{t-1}} = \mathrm{diag}(\tanh'(a_t))\, W_h"
+             r"\qquad \text{LSTM cell: } \frac{\partial c_t}{\partial c_{t-1}} = \mathrm{diag}(f_t)")
     app.verdict(rd.products_verdict(r))
 
 
