@@ -51,11 +51,11 @@ def test_gates_chart_shares_sum_to_one(product):
         assert sum(r["share"] for r in rows if r["series"] == label) == pytest.approx(1.0)
 
 
-def test_race_chart_has_every_step_and_the_chance_level(runs):
-    rows = spec_rows(charts.race_chart(runs))
+def test_race_charts_have_every_step_and_the_chance_level(runs):
+    rows = spec_rows(charts.accuracy_chart(runs)) + spec_rows(charts.loss_chart(runs))
     assert_finite(rows)
     for cell in runs:
-        acc = by_series(rows, charts.CELL_LABELS[cell], "step", "accuracy")
+        acc = {r["step"]: r["accuracy"] for r in rows if r.get("series") == charts.CELL_LABELS[cell]}
         assert len(acc) == 40 and all(0.0 <= a <= 1.0 for a in acc.values())
         loss = by_series(rows, charts.CELL_LABELS[cell], "step", "loss")
         assert loss[0] == pytest.approx(runs[cell].loss[0])

@@ -89,28 +89,28 @@ def gates_frame(rows: Mapping[str, np.ndarray]) -> pd.DataFrame:
     return df
 
 
-def gates_chart(rows: Mapping[str, np.ndarray]) -> alt.FacetChart:
-    """Histograms (share of all units and steps) of f, i and the RNN's tanh′ on [0, 1], one row each."""
+def gates_chart(rows: Mapping[str, np.ndarray]) -> alt.VConcatChart:
+    """Histograms (share of all units and steps) of f, i and the RNN's tanh′ on [0, 1], one panel each."""
     df = gates_frame(rows)
     domain = list(GATE_LABELS.values())
-    bars = (
-        alt.Chart(df)
-        .mark_rect()
-        .encode(
-            x=alt.X("left:Q", title="value (0 = blocks the path, 1 = passes it on)", scale=alt.Scale(domain=[0, 1])),
-            x2="right:Q",
-            y=alt.Y("share:Q", title="share", axis=alt.Axis(format="%", tickCount=3)),
-            color=alt.Color("series:N", title=None, legend=None,
-                            scale=alt.Scale(domain=domain, range=[GATE_COLORS[k] for k in GATE_LABELS])),
-            tooltip=[alt.Tooltip("series:N"), alt.Tooltip("left:Q", title="from", format=".2f"),
-                     alt.Tooltip("right:Q", title="to", format=".2f"), alt.Tooltip("percent:N", title="share")],
+    panels = []
+    for i, label in enumerate(domain):
+        last = i == len(domain) - 1
+        panels.append(
+            alt.Chart(df[df["series"] == label], title=alt.Title(label, fontSize=14))
+            .mark_rect()
+            .encode(
+                x=alt.X("left:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(values=[0, 0.25, 0.5, 0.75, 1]),
+                        title="value (0 = blocks the path, 1 = passes it on)" if last else None),
+                x2="right:Q",
+                y=alt.Y("share:Q", title="share", axis=alt.Axis(format="%", tickCount=3)),
+                color=alt.value(GATE_COLORS[list(GATE_LABELS)[i]]),
+                tooltip=[alt.Tooltip("series:N"), alt.Tooltip("left:Q", title="from", format=".2f"),
+                         alt.Tooltip("right:Q", title="to", format=".2f"), alt.Tooltip("percent:N", title="share")],
+            )
+            .properties(height=110, width="container")
         )
-        .properties(height=90, width="container")
-    )
-    chart = bars.facet(row=alt.Row("series:N", title=None, sort=domain,
-                                   header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start",
-                                                     labelOrient="top")))
-    return configure(chart.resolve_scale(y="independent"))
+    return configure(alt.vconcat(*panels, spacing=14))
 
 
 # ---------------------------------------------------------------------------
@@ -126,29 +126,38 @@ def curves_frame(runs: Mapping[str, TrainingRun]) -> pd.DataFrame:
     return finite_rows(pd.concat(frames, ignore_index=True), ["accuracy", "loss"])
 
 
-def race_chart(runs: Mapping[str, TrainingRun]) -> alt.HConcatChart:
-    """Accuracy (10-step running mean) and loss against step for each cell, chance level dotted."""
-    df = curves_frame(runs)
+def _race_color(runs: Mapping[str, TrainingRun]) -> alt.Color:
     domain = [CELL_LABELS[c] for c in runs]
-    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=domain, range=[CELL_COLORS[c] for c in runs]),
-                      legend=alt.Legend(labelLimit=0, symbolStrokeWidth=3))
+    return alt.Color("series:N", title=None, scale=alt.Scale(domain=domain, range=[CELL_COLORS[c] for c in runs]),
+                     legend=alt.Legend(labelLimit=0, symbolStrokeWidth=3))
+
+
+def accuracy_chart(runs: Mapping[str, TrainingRun]) -> alt.LayerChart:
+    """Accuracy (10-step running mean) against step for each cell, chance level dotted."""
+    df = curves_frame(runs)
     chance = next(iter(runs.values())).chance
-    base = alt.Chart(df).encode(x=alt.X("step:Q", title="training step"), color=color)
-    acc = base.mark_line(strokeWidth=2.5).encode(
-        y=alt.Y("accuracy:Q", title="accuracy (running mean of 10)", scale=alt.Scale(domain=[0, 1]),
+    acc = alt.Chart(df).mark_line(strokeWidth=2.5).encode(
+        x=alt.X("step:Q", title="training step"),
+        y=alt.Y("accuracy:Q", title="accuracy (mean of 10 steps)", scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format="%")),
+        color=_race_color(runs),
         tooltip=[alt.Tooltip("series:N"), alt.Tooltip("step:Q"), alt.Tooltip("accuracy:Q", format=".0%")],
     )
     rule = (alt.Chart(pd.DataFrame({"y": [chance], "label": [f"chance 1/{round(1 / chance)}"]}))
             .mark_rule(color=THEORY, strokeDash=[2, 3], strokeWidth=2)
             .encode(y="y:Q", tooltip=[alt.Tooltip("label:N", title="level")]))
-    loss = base.mark_line(strokeWidth=2).encode(
+    return configure(base_properties(alt.layer(acc, rule), height=280))
+
+
+def loss_chart(runs: Mapping[str, TrainingRun]) -> alt.Chart:
+    """Cross-entropy loss against step for each cell."""
+    chart = alt.Chart(curves_frame(runs)).mark_line(strokeWidth=2).encode(
+        x=alt.X("step:Q", title="training step"),
         y=alt.Y("loss:Q", title="cross-entropy loss", scale=alt.Scale(zero=True)),
+        color=_race_color(runs),
         tooltip=[alt.Tooltip("series:N"), alt.Tooltip("step:Q"), alt.Tooltip("loss:Q", format=".3f")],
     )
-    left = alt.layer(acc, rule).properties(height=260, width="container")
-    right = loss.properties(height=260, width="container")
-    return configure(alt.vconcat(left, right))
+    return configure(base_properties(chart, height=280))
 
 
 def gradients_frame(runs: Mapping[str, TrainingRun]) -> pd.DataFrame:
@@ -211,10 +220,10 @@ def paths_chart(rows: Mapping[str, np.ndarray]) -> alt.Chart:
         .mark_line(strokeWidth=3)
         .encode(
             x=alt.X("distance:Q", title="distance t − k (steps)"),
-            y=alt.Y("factors:Q", title="multiplications on the path"),
+            y=alt.Y("factors:Q", title="factors on the path"),
             **_cell_scales(domain, [CELL_COLORS["rnn"], CELL_COLORS["lstm"], OKABE_ITO["orange"]],
                            [SOLID, THEORY_DASH, SOLID], columns=1),
             tooltip=[alt.Tooltip("series:N"), alt.Tooltip("distance:Q"), alt.Tooltip("factors:Q")],
         )
     )
-    return configure(base_properties(chart, height=240))
+    return configure(base_properties(chart, height=280))

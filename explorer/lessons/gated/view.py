@@ -34,14 +34,23 @@ def paths_chart(s: rd.ProductSettings):
     return charts.paths_chart(rd.path_rows(products(s)))
 
 
+def _runs(s: rd.RaceSettings) -> dict:
+    return {cell: train_cell(s, cell) for cell in ("rnn", "lstm", "gru")}
+
+
 @app.cached_chart
-def race_chart(s: rd.RaceSettings):
-    return charts.race_chart({cell: train_cell(s, cell) for cell in ("rnn", "lstm", "gru")})
+def accuracy_chart(s: rd.RaceSettings):
+    return charts.accuracy_chart(_runs(s))
+
+
+@app.cached_chart
+def loss_chart(s: rd.RaceSettings):
+    return charts.loss_chart(_runs(s))
 
 
 @app.cached_chart
 def gradients_chart(s: rd.RaceSettings):
-    return charts.gradients_chart({cell: train_cell(s, cell) for cell in ("rnn", "lstm", "gru")})
+    return charts.gradients_chart(_runs(s))
 
 
 c = app.start_page("gated", rd.INTRO)
@@ -97,13 +106,14 @@ def race_figure(page: rd.PageSettings) -> None:
         runs[cell] = train_cell(s, cell, tick)
     bar.empty()
     result = rd.RaceResult(runs)
-    left, right = st.columns([1, 1], gap="medium")
+    left, right = st.columns(2, gap="medium")
     with left:
-        app.show_chart(race_chart(s), alt_text="Accuracy and loss against training step for the three cells")
-        app.caption(rd.race_caption(result))
+        app.show_chart(accuracy_chart(s), alt_text="Accuracy against training step for the three cells")
     with right:
-        app.show_chart(gradients_chart(s), alt_text="Gradient norm at each step back from the read-out")
-        app.caption(rd.gradient_caption(result))
+        app.show_chart(loss_chart(s), alt_text="Loss against training step for the three cells")
+    app.caption(rd.race_caption(result))
+    app.show_chart(gradients_chart(s), alt_text="Gradient norm at each step back from the read-out")
+    app.caption(rd.gradient_caption(result))
     app.verdict(rd.race_verdict(result))
 
 
@@ -111,7 +121,7 @@ def race_figure(page: rd.PageSettings) -> None:
 def paths_figure(page: rd.PageSettings) -> None:
     s = rd.ProductSettings(page.fbias)  # the default horizon: T in the first figure is local to it
     r = products(s)
-    left, right = st.columns([2, 3], gap="large")
+    left, right = st.columns([1, 1], gap="large")
     left.markdown(rd.PATHS_TEXT)
     with right:
         app.show_chart(paths_chart(s), alt_text="Number of multiplications on the gradient path against distance")
