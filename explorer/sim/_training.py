@@ -59,12 +59,12 @@ MAX_TRAIN_STEPS = 3000
 MAX_TRAIN_BATCH = 256
 """Largest batch accepted."""
 
-MAX_TRAIN_WORK = 4e9
+MAX_TRAIN_WORK = 3e9
 """Cap on ``steps * batch * (lag + 1) * gates * hidden * (hidden + K + 1)`` (multiply-adds of one run).
 
 With ``gates`` = 1, 4, 3 for the RNN, LSTM and GRU. The default LSTM run is
-2.3e9 (about 1–2 s of one core on the development machine); the page's largest,
-lag 80, is 3.7e9."""
+2.3e9 (about 2 s of one core on the loaded 2-core development machine); the
+page's largest, lag 60, is 2.8e9."""
 
 _GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 _ADAM_BETAS = (0.9, 0.999)

@@ -151,6 +151,13 @@ def test_race_verdict_nobody_learns():
     assert v.regime is Regime.VANISHES and "No cell learned" in v.text
 
 
+def test_race_verdict_reports_peak_gradients_when_clipping_is_off():
+    off = replace(run("rnn", STAYS), clip=None, log_grad_norm=np.r_[0.0, math.log(500.0), 1.0, np.zeros(97)])
+    v = rd.race_verdict(rd.RaceResult({"rnn": off}))
+    assert "Clipping is off" in v.text and "tanh RNN 500" in v.text
+    assert "Clipping is off" not in rd.race_verdict(rd.RaceResult({"rnn": run("rnn", STAYS)})).text
+
+
 def test_race_caption_names_clipping():
     assert "clipping at 1" in rd.race_caption(rd.RaceResult({"rnn": run("rnn", STAYS)}))
     off = replace(run("rnn", STAYS), clip=None)

@@ -44,7 +44,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "no_clip",
         "Clipping off",
-        "Without gradient-norm clipping the same race runs on raw gradients: watch the loss curves for spikes.",
+        "Without gradient-norm clipping the raw gradients reach norms in the hundreds, and at these settings the "
+        "LSTM no longer learns in the budget (the GRU still does).",
         _with(clip=False),
     ),
 )
