@@ -134,6 +134,20 @@ def test_race_verdict_only_gated_cells_learn():
     assert "the LSTM's was 0.135" in v.text  # e^-2
 
 
+def test_race_verdict_one_gated_cell_learns():
+    r = rd.RaceResult({"rnn": run("rnn", STAYS), "lstm": run("lstm", STAYS), "gru": run("gru", LEARNS)})
+    v = rd.race_verdict(r)
+    assert v.regime is Regime.VANISHES and "Only the GRU learned" in v.text
+
+
+def test_gradient_caption_says_when_a_line_underflowed():
+    assert "underflowed" not in rd.gradient_caption(rd.RaceResult({"rnn": run("rnn", STAYS)}))
+    low = run("rnn", STAYS)
+    g = low.grad_log_norms.copy()
+    g[-1, 0] = -np.inf
+    assert "underflowed" in rd.gradient_caption(rd.RaceResult({"rnn": replace(low, grad_log_norms=g)}))
+
+
 def test_race_verdict_everyone_learns():
     r = rd.RaceResult({c: run(c, LEARNS) for c in ("rnn", "lstm", "gru")})
     v = rd.race_verdict(r)

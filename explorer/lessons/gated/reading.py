@@ -273,9 +273,14 @@ def race_caption(r: RaceResult) -> str:
 
 
 def gradient_caption(r: RaceResult) -> str:
-    return ("‖∂L/∂h_k‖ at the first and the last checkpoint, against the distance from the read-out: the right end "
+    text = ("‖∂L/∂h_k‖ at the first and the last checkpoint, against the distance from the read-out: the right end "
             "is the first symbol, the only one the loss depends on. Notice the RNN's line falling away before it "
             "gets there.")
+    rows = [run.grad_log_norms[[0, -1]] for run in r.runs.values()]
+    if any(not np.all(np.isfinite(g)) for g in rows):
+        text += (" A line that stops short has underflowed: training runs in single precision, so a gradient "
+                 "below about 10^-45 is exactly 0.")
+    return text
 
 
 def _percent(x: float) -> str:
@@ -313,9 +318,12 @@ def race_verdict(r: RaceResult) -> Verdict:
     if learned.get("rnn") and gated:
         return Verdict(text + " At this lag every cell learns: the dependency is short enough for the RNN's "
                        "gradient to reach it.", Regime.NEUTRAL)
-    if gated:
+    if len(gated) == 2:
         return Verdict(text + " Only the gated cells learned in this budget: their gradient reaches the first "
                        "symbol, the RNN's does not.", Regime.VANISHES)
+    if gated:
+        return Verdict(text + f" Only the {CELL_LABELS[gated[0]]} learned in this budget: a gradient that reaches "
+                       "the first symbol is needed, not sufficient.", Regime.VANISHES)
     if learned.get("rnn"):
         return Verdict(text + " The RNN learned and the gated cells did not in this budget: try another forget bias.",
                        Regime.NEUTRAL)
