@@ -6,6 +6,8 @@ slow machine shifts both sides alike. Targets:
 * every page's script rerun at default settings <= 30x an empty page's;
 * the Jacobian-norm profile (n = 256, T = 1000) <= 3x the time of T plain
   n x n matrix products (see ``bench/jacobian.py``);
+* the gated-memory page's default training race (reported, no target: it is
+  computed once per server and cached), as a ratio to the Jacobian page's rerun;
 * server cost per interaction on a real ``streamlit run`` server, one viewer at a
   time (see ``bench/interaction.py``): server CPU per control move <= 2x a
   trivial one-slider app's for figure-local controls, <= 5x for page-wide ones,
@@ -71,6 +73,26 @@ def bench_kernels() -> list[dict]:
     return rows
 
 
+def bench_gated_race(pages: list[dict], repeats: int) -> dict:
+    """The gated page's default race (three cells trained from scratch, uncached) against the Jacobian page's rerun."""
+    from explorer.app.registry import page
+    from explorer.lessons.gated import reading as gated
+
+    jac = page("jacobian")
+    rerun = next((r["median_s"] for r in pages if r["page"] == jac.title), None)
+    if rerun is None:
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+        at.run()
+        at.switch_page(jac.path)
+        rerun = _median_rerun(at, repeats)
+    wall, cpu = time.perf_counter(), time.process_time()
+    for cell in ("rnn", "lstm", "gru"):
+        gated.train_cell(gated.RaceSettings(), cell)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return {"kernel": "gated default race (rnn + lstm + gru, uncached)", "race_wall_s": wall, "race_cpu_s": cpu,
+            "jacobian_rerun_s": rerun, "ratio_to_jacobian_rerun": wall / rerun}
+
+
 def _finite(obj):
     """NaN (a median over no controls) becomes null, so the file is strict JSON."""
     if isinstance(obj, float) and obj != obj:
@@ -122,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print_report(interactions)
 
-    kernels = [] if args.skip_kernels else bench_kernels()
+    kernels = [] if args.skip_kernels else [*bench_kernels(), bench_gated_race(pages, repeats)]
     for k in kernels:
         print()
         print(k["kernel"])

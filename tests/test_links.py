@@ -28,6 +28,8 @@ FROZEN_SCENARIO_LINKS = [
         "deep_relu_he", "deep_tanh_orthogonal", "nilpotent", "spectral_radius_target")),
     *(f"/activations?act_case={k}" for k in ("classic", "sigmoid_deep", "saturated", "shifted", "gelu", "leaky")),
     *(f"/cliffs?clf_case={k}" for k in ("wall", "far", "saved", "crawl")),
+    *(f"/gated-memory?gm_case={k}" for k in (
+        "long_lag", "short_lag", "forget_bias_zero", "forget_bias_one", "chrono", "no_clip")),
 ]
 """Every ``?<prefix>_case=<key>`` link published so far (README, slides)."""
 

@@ -76,10 +76,14 @@ PAGES: tuple[Page, ...] = (
          "clf"),
     Page("activations", "Activation derivatives", ":material/show_chart:", "Gradients", "activations",
          "Sigmoid, tanh, ReLU, GELU: how much of the gradient each unit passes back, and how that compounds.", "act"),
+    Page("gated", "Gated memory: LSTM and GRU", ":material/memory:", "Remedies", "gated-memory",
+         "Why forget gates near 1 keep gradients alive, and a live race of a tanh RNN, an LSTM and a GRU on a long "
+         "lag.",
+         "gm"),
 )
 """Every page in navigation order."""
 
-SECTIONS: tuple[str, ...] = ("Linear algebra", "Gradients")
+SECTIONS: tuple[str, ...] = ("Linear algebra", "Gradients", "Remedies")
 
 _BY_KEY = {p.key: p for p in PAGES}
 

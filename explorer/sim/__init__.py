@@ -62,6 +62,20 @@ from explorer.sim._deep import (
     init_weight_std,
     network_gradients,
 )
+from explorer.sim._gated import (
+    FORGET_BIAS_KINDS,
+    MAX_GATED_SIZE,
+    MAX_GATED_STEPS,
+    GRUTrace,
+    LSTMTrace,
+    gru_jacobian_log_norms,
+    lstm_cell_path_log_norms,
+    lstm_jacobian_log_norms,
+    random_gru_weights,
+    random_lstm_weights,
+    simulate_gru,
+    simulate_lstm,
+)
 from explorer.sim._matrices import (
     MAX_MATRIX_SIZE,
     MAX_MATRIX_TEXT_LENGTH,
@@ -157,6 +171,18 @@ from explorer.sim._spectra import (
     spectrum_from_modes,
     spectrum_growth,
     unit_vector,
+)
+from explorer.sim._training import (
+    MAX_TRAIN_BATCH,
+    MAX_TRAIN_HIDDEN,
+    MAX_TRAIN_LAG,
+    MAX_TRAIN_STEPS,
+    MAX_TRAIN_WORK,
+    SEQUENCE_CELLS,
+    TrainingRun,
+    first_symbol_batch,
+    train_sequence_model,
+    training_work,
 )
 
 # The façade, grouped as in docs/api.md; every name is documented there with an example.
@@ -302,4 +328,27 @@ __all__ = [  # noqa: RUF022  (grouped by topic, not sorted)
     "cliff_sgd",
     "cliff_states",
     "cliff_wall",
+    # Gated memory: LSTM / GRU cells, their state Jacobians, and training a cell on a long-lag task.
+    "FORGET_BIAS_KINDS",
+    "MAX_GATED_SIZE",
+    "MAX_GATED_STEPS",
+    "MAX_TRAIN_BATCH",
+    "MAX_TRAIN_HIDDEN",
+    "MAX_TRAIN_LAG",
+    "MAX_TRAIN_STEPS",
+    "MAX_TRAIN_WORK",
+    "SEQUENCE_CELLS",
+    "GRUTrace",
+    "LSTMTrace",
+    "TrainingRun",
+    "first_symbol_batch",
+    "gru_jacobian_log_norms",
+    "lstm_cell_path_log_norms",
+    "lstm_jacobian_log_norms",
+    "random_gru_weights",
+    "random_lstm_weights",
+    "simulate_gru",
+    "simulate_lstm",
+    "train_sequence_model",
+    "training_work",
 ]

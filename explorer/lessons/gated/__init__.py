@@ -1,0 +1,1 @@
+"""Gated memory: why LSTM and GRU keep gradients alive, and a live training race."""
