@@ -92,6 +92,11 @@ class ProductSettings:
     n: int = PRODUCT_WIDTH
     seed: int = PRODUCT_SEED
 
+    @property
+    def heavy(self) -> bool:
+        """Long horizons take the server's heavy-work slot (and show a spinner)."""
+        return self.T > 500
+
 
 @dataclass(frozen=True, eq=False)
 class ProductResult:
@@ -226,6 +231,11 @@ class RaceSettings:
     lag: int = RACE_LAG
     fbias: str = RACE_FORGET_BIAS
     clip: bool = True
+
+    @property
+    def heavy(self) -> bool:
+        """Training is the heaviest work of the app: every cell's run takes the heavy-work slot."""
+        return True
 
     @classmethod
     def of(cls, page: PageSettings) -> RaceSettings:

@@ -72,7 +72,7 @@ page = rd.PageSettings(lag, fbias, clip)
 def products_figure(page: rd.PageSettings) -> None:
     T = c.slider("T", "Steps T", rd.MIN_T, rd.MAX_T, DEFAULTS["T"], 50, container=st.container(width=260))
     s = rd.ProductSettings(page.fbias, T)
-    with app.heavy(T > 500, "Multiplying Jacobians…"):
+    with app.heavy(s.heavy, "Multiplying Jacobians…"):
         r = products(s)
         app.show_chart(products_chart(s), alt_text="State-Jacobian norms against lag for an RNN, an LSTM and a GRU")
     app.caption(rd.products_caption(r))
