@@ -46,9 +46,12 @@ def test_apptest_runtime_is_not_a_server():
         Runtime._instance = saved
 
 
-def test_memory_can_be_handed_back():
-    """glibc's malloc_trim is found and called (the machines this runs on use glibc)."""
-    assert warmup._release_memory() is True
+def test_memory_can_be_handed_back_and_arenas_capped():
+    """glibc's malloc_trim and mallopt are found and accept the calls (these machines use glibc)."""
+    from explorer.app import memory
+
+    assert memory.release_memory() is True
+    assert memory.cap_malloc_arenas() is True
 
 
 def test_an_empty_room_clears_the_caches_and_warms_again(tmp_path):

@@ -7,7 +7,7 @@ builders (``charts.py``) never do.
 
 import gc
 
-from explorer.app import warmup
+from explorer.app import memory, warmup
 from explorer.app.controls import Controls
 from explorer.app.figure import FigureInfo, animated_step, cap_note, caption, figure, heavy, page_header, verdict
 from explorer.app.registry import page
@@ -45,6 +45,10 @@ def start_page(key: str, intro: str) -> Controls:
 # Those objects live as long as the process, so they are moved out of the collector's reach
 # once, when the app's modules have been imported; each run's own garbage is still collected.
 gc.freeze()
+
+# Threads of viewers' sessions share two malloc arenas, so memory one frees another reuses
+# (explorer/app/memory.py); set once, at the first import, before most session threads exist.
+memory.cap_malloc_arenas()
 
 # Every published link is computed once in the background when a server process first loads the
 # app (explorer/app/warmup.py), so a class opening a slide's link finds it in the caches.

@@ -19,8 +19,8 @@ After the class. During a lecture the caches fill with every viewer's own
 settings (bounded per function by ``max_entries`` and ``max_size``). Once the
 room has been empty for ``server.disconnectedSessionTTL`` seconds, so that every
 closed tab's session has expired, the same thread clears ``st.cache_data``,
-hands the freed memory back to the operating system (glibc's ``malloc_trim``,
-where there is one) and warms the published links again: the process returns
+hands the freed memory back to the operating system
+(:func:`explorer.app.memory.release_memory`) and warms the published links again: the process returns
 to its pre-lecture size with the slide links still computed.
 """
 
@@ -33,6 +33,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from explorer.app import memory
 from explorer.app.registry import HOME, PAGES
 
 DONE_MESSAGE = "Gradient Explorer warm-up done"
@@ -142,22 +143,6 @@ def _warm_links(runtime, loop: asyncio.AbstractEventLoop, log) -> tuple[int, lis
     return runs, failed, time.perf_counter() - t0
 
 
-def _release_memory() -> bool:
-    """Give freed heap pages back to the operating system (glibc only); True if it could."""
-    import ctypes
-    import ctypes.util
-
-    name = ctypes.util.find_library("c")
-    try:
-        trim = ctypes.CDLL(name).malloc_trim if name else None
-    except (OSError, AttributeError):
-        return False
-    if trim is None:
-        return False
-    trim(0)
-    return True
-
-
 def _connects(runtime) -> int:
     """Sessions connected or resumed since the server started (Streamlit's own session-event counters)."""
     try:
@@ -216,7 +201,7 @@ def _warm_all(runtime, loop: asyncio.AbstractEventLoop) -> None:
         if time.monotonic() - empty_since < idle:
             continue
         st.cache_data.clear()
-        released = _release_memory()
+        released = memory.release_memory()
         runs, failed, seconds = _warm_links(runtime, loop, log)
         STATUS.clears += 1
         seen, visited, empty_since = _connects(runtime), False, None
