@@ -23,8 +23,19 @@ import ctypes
 import ctypes.util
 import functools
 
-MALLOC_ARENAS = 2
-"""Arenas the allocator may use in a server process (glibc's default is 8 per core)."""
+def _arenas_from_env(default: int = 2) -> int:
+    """``GE_MALLOC_ARENAS`` (0: leave the allocator alone), else ``default``."""
+    import os
+
+    try:
+        value = int(os.environ.get("GE_MALLOC_ARENAS", default))
+    except ValueError:
+        return default
+    return max(0, value)
+
+
+MALLOC_ARENAS = _arenas_from_env()
+"""Arenas the allocator may use in a server process (``GE_MALLOC_ARENAS``; 0 leaves glibc's default)."""
 
 _M_ARENA_MAX = -8
 """``mallopt`` parameter number of ``M_ARENA_MAX`` in glibc's <malloc.h>."""
@@ -42,7 +53,7 @@ def _libc():
 def cap_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
     """Limit glibc to ``arenas`` malloc arenas from now on; True if the C library accepted it."""
     mallopt = getattr(_libc(), "mallopt", None)
-    if mallopt is None:
+    if mallopt is None or arenas <= 0:
         return False
     return bool(mallopt(ctypes.c_int(_M_ARENA_MAX), ctypes.c_int(int(arenas))))
 
