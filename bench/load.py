@@ -401,7 +401,7 @@ async def _drive(server, plans: list[PagePlan] | None, pages: list[tuple[str, st
 
 def _wait_for_warmup(server, timeout: float = 600.0) -> dict[str, Any] | None:
     """Wait for every server's background warm-up of the scenario links (its log line); what each said."""
-    from explorer.app.warmup import DONE_MESSAGE
+    from explorer.app.warmup import DONE_MESSAGE, SETTINGS_DONE_MESSAGE
 
     out = []
     for s in getattr(server, "servers", None) or [server]:
@@ -409,7 +409,9 @@ def _wait_for_warmup(server, timeout: float = 600.0) -> dict[str, Any] | None:
             return None
         t0 = time.perf_counter()
         line = s.wait_for_log(DONE_MESSAGE, timeout)
+        more = s.wait_for_log(SETTINGS_DONE_MESSAGE, timeout)  # the load must not compete with the warm-up
         out.append({"line": line.split(DONE_MESSAGE, 1)[-1].strip(": ") if line else None,
+                    "settings": more.split(SETTINGS_DONE_MESSAGE, 1)[-1].strip(": ") if more else None,
                     "waited_s": time.perf_counter() - t0})
     return {"servers": out}
 
@@ -561,8 +563,9 @@ def print_report(result: dict[str, Any]) -> None:
     for name, r in runs:
         w = r.get("warmup")
         if w:
-            print(f"Warm-up [{name}]: " + "; ".join(f"{x['line'] or 'no log line'} (waited {x['waited_s']:.1f} s)"
-                                                   for x in w["servers"]))
+            print(f"Warm-up [{name}]: " + "; ".join(
+                f"{x['line'] or 'no log line'}, then {x.get('settings') or 'no further settings line'} "
+                f"(waited {x['waited_s']:.1f} s)" for x in w["servers"]))
         lk = r["links"]
         print(f"Links [{name}]: first load alone {_lat_text(lk['single'])}; under the load "
               f"{_lat_text(lk['under_load'])}; ratio p50 {_x(lk['ratio']['p50'])}, p95 {_x(lk['ratio']['p95'])}")

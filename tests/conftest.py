@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
 from pathlib import Path
 
 import altair as alt
@@ -14,6 +15,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
+
+# Servers the tests start warm the published links only: training every race of the gated-memory
+# page in the background (what a lecture server does) would only slow the suite down.
+os.environ.setdefault("GE_WARMUP", "links")
 
 
 def chart_tables(element) -> list[pa.Table]:

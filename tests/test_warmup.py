@@ -79,3 +79,26 @@ def test_an_empty_room_clears_the_caches_and_warms_again(tmp_path):
         assert line is not None, server.log_text()[-2000:]
         assert "caches cleared and memory released" in line, line
         assert f"{len(warmup.warm_links())} links warmed again" in line and ", 0 failed" in line, line
+
+
+def test_every_race_of_the_gated_page_is_warmed():
+    """The lag slider moves in steps of 5: 12 lags × 3 forget biases × clipping on/off are all trained."""
+    from explorer.lessons.gated import reading as rd
+
+    queries = [q for path, q in warmup.further_links() if path == "gated-memory"]
+    races = set()
+    for q in queries:
+        v = {k: vals[0] for k, vals in parse_qs(q).items()}
+        assert int(v["gm_lag"]) == rd.race_lag(int(v["gm_lag"])), q  # on the slider's grid
+        races.add((int(v["gm_lag"]), v["gm_fbias"], v["gm_clip"]))
+    lags = range(rd.MIN_LAG, rd.MAX_LAG + 1, rd.LAG_STEP)
+    assert races == {(lag, b, c) for lag in lags for b in rd.FORGET_BIAS_LABELS for c in ("true", "false")}
+    assert len(queries) == len(races)
+
+
+def test_a_typed_lag_runs_on_the_slider_grid():
+    from explorer.lessons.gated import reading as rd
+
+    assert [rd.race_lag(v) for v in (5, 7, 8, 37, 50, 60)] == [5, 5, 10, 35, 50, 60]
+    assert rd.race_lag(0) == rd.MIN_LAG and rd.race_lag(1000) == rd.MAX_LAG
+    assert rd.RaceSettings.of(rd.PageSettings(lag=43)).lag == 45

@@ -23,6 +23,7 @@ import ctypes
 import ctypes.util
 import functools
 
+
 def _arenas_from_env(default: int = 2) -> int:
     """``GE_MALLOC_ARENAS`` (0: leave the allocator alone), else ``default``."""
     import os

@@ -54,6 +54,14 @@ class Page:
         return importlib.import_module(f"explorer.lessons.{self.key}.scenarios").SCENARIOS
 
     @property
+    def warm_queries(self) -> tuple[str, ...]:
+        """Further query strings the server computes in the background at start (``WARM_QUERIES``, if any)."""
+        if not self.prefix:
+            return ()
+        module = importlib.import_module(f"explorer.lessons.{self.key}.scenarios")
+        return tuple(getattr(module, "WARM_QUERIES", ()))
+
+    @property
     def case_key(self) -> str:
         """Query parameter that names a scenario: ``?act_case=sigmoid_deep``."""
         return f"{self.prefix}_case"

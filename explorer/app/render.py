@@ -81,14 +81,14 @@ _reuse_altair_schema_index()
 _NESTED = ("layer", "hconcat", "vconcat", "concat")
 
 
-def cached(fn: F, *, heavy: Callable[..., bool] | None = None) -> F:
+def cached(fn: F, *, heavy: Callable[..., bool] | None = None, max_entries: int = CACHE_ENTRIES) -> F:
     """``st.cache_data`` with a bounded size, shared by every viewer of the server.
 
     On a miss, a computation whose arguments are heavy (``heavy(*args)``; by default, any
     settings argument whose ``heavy`` property is true) waits for the process-wide
     heavy-work slot (:mod:`explorer.app.limits`); light work and cache hits never wait.
     """
-    return st.cache_data(max_entries=CACHE_ENTRIES, max_size=CACHE_BYTES,  # type: ignore[return-value]
+    return st.cache_data(max_entries=max_entries, max_size=CACHE_BYTES,  # type: ignore[return-value]
                          show_spinner=False)(limited(fn, heavy))
 
 

@@ -12,8 +12,10 @@ to open a link then finds it computed.
 The sessions have no socket: :class:`_Collector` takes the place of the
 browser and only watches for the end of the run. One session at a time, so the
 warm-up uses at most one core and a viewer arriving meanwhile is served
-alongside it. Set ``GE_WARMUP=0`` to switch it off (measurements of cold
-caches do).
+alongside it. After the published links come the pages' further settings
+(``WARM_QUERIES`` in a page's scenarios: every race of the gated-memory page).
+Set ``GE_WARMUP=0`` to switch it all off (measurements of cold caches do), or
+``GE_WARMUP=links`` for the published links only (the test-suite's servers).
 
 After the class. During a lecture the caches fill with every viewer's own
 settings (bounded per function by ``max_entries`` and ``max_size``). Once the
@@ -37,7 +39,10 @@ from explorer.app import memory
 from explorer.app.registry import HOME, PAGES
 
 DONE_MESSAGE = "Gradient Explorer warm-up done"
-"""Start of the log line the warm-up writes when it has opened every link."""
+"""Start of the log line the warm-up writes when it has opened every published link."""
+
+SETTINGS_DONE_MESSAGE = "Gradient Explorer warm-up of further settings done"
+"""Start of the log line written when the pages' further settings (``WARM_QUERIES``) are computed too."""
 
 RUN_TIMEOUT_S = 120.0
 """Longest one warm-up run may take before the warm-up moves on."""
@@ -47,12 +52,17 @@ IDLE_CHECK_S = 10.0
 
 
 def warm_links() -> list[tuple[str, str]]:
-    """Every ``(url_path, query_string)`` the warm-up opens: home, each page's default, each scenario link."""
+    """Every published ``(url_path, query_string)``, opened first: home, each page's default, each scenario link."""
     links = [(HOME.url_path, "")]
     for page in PAGES:
         links.append((page.url_path, ""))
         links.extend((page.url_path, urlencode({page.case_key: s.key})) for s in page.scenarios)
     return links
+
+
+def further_links() -> list[tuple[str, str]]:
+    """Settings a page asks to have computed after the published links (its ``WARM_QUERIES``), in order."""
+    return [(page.url_path, query) for page in PAGES for query in page.warm_queries]
 
 
 @dataclass
@@ -128,10 +138,15 @@ def _warm_one(runtime, loop: asyncio.AbstractEventLoop, url_path: str, query: st
     return ran and client.exceptions == 0
 
 
-def _warm_links(runtime, loop: asyncio.AbstractEventLoop, log) -> tuple[int, list[str], float]:
-    """Open every published link once; (runs, failed links, seconds)."""
+def _further() -> list[tuple[str, str]]:
+    """:func:`further_links`, unless ``GE_WARMUP=links`` asks for the published links only (test servers)."""
+    return [] if os.environ.get("GE_WARMUP") == "links" else further_links()
+
+
+def _warm_links(runtime, loop: asyncio.AbstractEventLoop, log, links=None) -> tuple[int, list[str], float]:
+    """Open every link of ``links`` (default: the published ones) once; (runs, failed links, seconds)."""
     t0, runs, failed = time.perf_counter(), 0, []
-    for url_path, query in warm_links():
+    for url_path, query in warm_links() if links is None else links:
         try:
             ok = _warm_one(runtime, loop, url_path, query)
         except Exception as exc:  # a stopping server, a timeout: note it and go on
@@ -185,6 +200,8 @@ def _warm_all(runtime, loop: asyncio.AbstractEventLoop) -> None:
         STATUS.done.set()
         log.info(DONE_MESSAGE + ": %d links in %.1f s, %d failed %s", STATUS.runs, STATUS.seconds,
                  len(STATUS.failed), STATUS.failed)
+    runs, failed, seconds = _warm_links(runtime, loop, log, _further())
+    log.info(SETTINGS_DONE_MESSAGE + ": %d settings in %.1f s, %d failed %s", runs, seconds, len(failed), failed)
     # After the class: watch for an empty room, then clear, release and warm again.
     # A viewer came (however briefly) when the connect counter moved past the warm-up's own sessions.
     idle = _idle_seconds()
@@ -202,7 +219,7 @@ def _warm_all(runtime, loop: asyncio.AbstractEventLoop) -> None:
             continue
         st.cache_data.clear()
         released = memory.release_memory()
-        runs, failed, seconds = _warm_links(runtime, loop, log)
+        runs, failed, seconds = _warm_links(runtime, loop, log, warm_links() + _further())
         STATUS.clears += 1
         seen, visited, empty_since = _connects(runtime), False, None
         log.info("Gradient Explorer: the room was empty for %.0f s: caches cleared%s, %d links warmed again "

@@ -49,3 +49,12 @@ SCENARIOS: tuple[Scenario, ...] = (
         _with(clip=False),
     ),
 )
+
+
+WARM_QUERIES: tuple[str, ...] = tuple(
+    f"gm_lag={lag}&gm_fbias={fbias}&gm_clip={'true' if clip else 'false'}"
+    for lag in range(5, 61, 5) for fbias in ("chrono", "one", "zero") for clip in (True, False)
+)
+"""Every race the page's controls can ask for (the lag slider moves in steps of 5). The server's
+warm-up trains them all in the background after the scenario links, so no viewer waits for a
+training run and a room changing the lag costs the server nothing."""

@@ -1,18 +1,19 @@
 """Gated memory: the LSTM's cell path against the RNN's product, the gates, and a live training race."""
 
 import contextvars
+import functools
 
 import streamlit as st
 
 from explorer import app
 from explorer.lessons.gated import charts
 from explorer.lessons.gated import reading as rd
-from explorer.lessons.gated.scenarios import DEFAULTS
+from explorer.lessons.gated.scenarios import DEFAULTS, WARM_QUERIES
 
 products = app.cached(rd.product_result)
 
 
-@app.cached
+@functools.partial(app.cached, max_entries=3 * len(WARM_QUERIES) + 64)  # the whole race table, and room
 def train_cell(s: rd.RaceSettings, cell: str, _progress=None):
     """One cell of the race, cached; ``_progress`` (not part of the key) sees the steps of a fresh run."""
     return rd.train_cell(s, cell, _progress)
@@ -57,7 +58,7 @@ c = app.start_page("gated", rd.INTRO)
 top = st.container(horizontal=True, gap="medium", vertical_alignment="bottom")
 with top.container(width=330):
     c.scenario_picker()
-lag = c.slider("lag", "Lag (steps back the task looks)", rd.MIN_LAG, rd.MAX_LAG, DEFAULTS["lag"], 1,
+lag = c.slider("lag", "Lag (steps back the task looks)", rd.MIN_LAG, rd.MAX_LAG, DEFAULTS["lag"], rd.LAG_STEP,
                container=top.container(width=230), help="Sequences have lag + 1 symbols; the target is the first.")
 fbias = c.segmented("fbias", "Forget-gate bias", tuple(rd.FORGET_BIAS_LABELS), DEFAULTS["fbias"],
                     format_func=lambda k: {"zero": "0", "one": "1", "chrono": "chrono"}[k],
@@ -65,7 +66,7 @@ fbias = c.segmented("fbias", "Forget-gate bias", tuple(rd.FORGET_BIAS_LABELS), D
                     help="Initial bias of the LSTM's forget gate and the GRU's update gate.")
 clip = c.toggle("clip", "Clip gradients (norm 1)", DEFAULTS["clip"], container=top.container(width="content"),
                 help="Global gradient-norm clipping (Pascanu et al. 2013) during training.")
-page = rd.PageSettings(lag, fbias, clip)
+page = rd.PageSettings(rd.race_lag(lag), fbias, clip)
 
 
 @app.figure(c, "products", "The cell path ∏ diag(f) keeps what the RNN's ∏ W·diag(σ′) loses")
