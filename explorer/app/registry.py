@@ -73,10 +73,13 @@ PAGES: tuple[Page, ...] = (
          "jac"),
     Page("activations", "Activation derivatives", ":material/show_chart:", "Gradients", "activations",
          "Sigmoid, tanh, ReLU, GELU: how much of the gradient each unit passes back, and how that compounds.", "act"),
+    Page("deeplab", "Deep-network lab", ":material/layers:", "Remedies", "deep-network-lab",
+         "Initialisation as a phase diagram: the edge of chaos, dynamical isometry, residual connections and "
+         "batch norm, measured.", "dnl"),
 )
 """Every page in navigation order."""
 
-SECTIONS: tuple[str, ...] = ("Linear algebra", "Gradients")
+SECTIONS: tuple[str, ...] = ("Linear algebra", "Gradients", "Remedies")
 
 _BY_KEY = {p.key: p for p in PAGES}
 
