@@ -27,6 +27,8 @@ FROZEN_SCENARIO_LINKS = [
         "tanh_vanishing", "tanh_edge", "sigmoid_sigma3", "exploding", "linear_orthogonal", "deep_sigmoid",
         "deep_relu_he", "deep_tanh_orthogonal", "nilpotent", "spectral_radius_target")),
     *(f"/activations?act_case={k}" for k in ("classic", "sigmoid_deep", "saturated", "shifted", "gelu", "leaky")),
+    *(f"/deep-network-lab?dnl_case={k}" for k in (
+        "critical", "ordered", "chaotic", "xavier", "he", "torch", "ortho", "resnet", "bn")),
 ]
 """Every ``?<prefix>_case=<key>`` link published so far (README, slides)."""
 

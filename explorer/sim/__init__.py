@@ -70,17 +70,6 @@ from explorer.sim._meanfield import (
     phase_diagram,
     q_star,
 )
-from explorer.sim._remedies import (
-    MAX_BATCH,
-    MAX_REMEDY_DEPTH,
-    MAX_REMEDY_SIGMA_W,
-    MAX_REMEDY_WIDTH,
-    BatchNormGradients,
-    ResidualGradients,
-    batchnorm_gradient_check,
-    batchnorm_network_gradients,
-    residual_network_gradients,
-)
 from explorer.sim._power import (
     DOMINANT_KINDS,
     MAX_POWER_SIZE,
@@ -107,6 +96,17 @@ from explorer.sim._power import (
 )
 from explorer.sim._random_matrices import gaussian_matrix, orthogonal_matrix, spectral_norm, spectral_radius
 from explorer.sim._regime import Regime
+from explorer.sim._remedies import (
+    MAX_BATCH,
+    MAX_REMEDY_DEPTH,
+    MAX_REMEDY_SIGMA_W,
+    MAX_REMEDY_WIDTH,
+    BatchNormGradients,
+    ResidualGradients,
+    batchnorm_gradient_check,
+    batchnorm_network_gradients,
+    residual_network_gradients,
+)
 from explorer.sim._rnn import (
     MATRIX_KINDS,
     MAX_GRID_STEPS,

@@ -1,5 +1,6 @@
 """Mean-field q*, chi_1, the edge of chaos and the Jacobian's singular values."""
 
+import itertools
 import math
 
 import numpy as np
@@ -129,7 +130,7 @@ def test_chi1_is_one_on_the_critical_line(name, sb):
 
 def test_critical_tanh_rises_with_bias():
     values = [sim.critical_sigma_w("tanh", sb) for sb in (0.0, 0.1, 0.3, 0.6)]
-    assert all(a < b for a, b in zip(values, values[1:], strict=False))
+    assert all(a < b for a, b in itertools.pairwise(values))
 
 
 # --------------------------------------------------------------------------- grids
