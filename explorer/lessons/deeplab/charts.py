@@ -37,8 +37,8 @@ from explorer.sim import BatchNormGradients, Chi1Curve, DeepGradients, JacobianS
 
 SOLID = [1, 0]
 DOTTED = [2, 3]
-CHI_CLIP = 1.0
-"""The phase diagram's colour saturates at χ₁ = 10^±1."""
+CHI_CLIP = 0.5
+"""The phase diagram's colour saturates at χ₁ = 10^±0.5."""
 
 
 def _series(domain: Sequence[str], colors: Sequence[str], dashes: Sequence[list[int]], columns: int = 2) -> dict:
@@ -87,11 +87,12 @@ def phase_chart(d: PhaseDiagram, point: tuple[float, float, Regime], named: Sequ
     x = alt.X("w0:Q", title="σ_w² (weight variance × width)", scale=alt.Scale(domain=[0, float(d.sigma_w2[-1])],
                                                                             nice=False))
     y = alt.Y("b0:Q", title="σ_b² (bias variance)", scale=alt.Scale(domain=[0, float(d.sigma_b2[-1])], nice=False))
-    cells = alt.Chart(df).mark_rect().encode(
+    colour = alt.Scale(domain=[-CHI_CLIP, 0, CHI_CLIP], range=[VANISH, "#f7f7f7", EXPLODE])
+    cells = alt.Chart(df).mark_rect(strokeWidth=0.6).encode(
         x=x, x2="w1:Q", y=y, y2="b1:Q",
-        color=alt.Color("log10_chi:Q", title="log₁₀ χ₁",
-                        scale=alt.Scale(domain=[-CHI_CLIP, 0, CHI_CLIP], range=[VANISH, "#ffffff", EXPLODE]),
-                        legend=alt.Legend(orient="right", gradientLength=180)),
+        color=alt.Color("log10_chi:Q", title="log₁₀ χ₁", scale=colour,
+                        legend=alt.Legend(orient="right", gradientLength=160)),
+        stroke=alt.Stroke("log10_chi:Q", scale=colour, legend=None),  # no seams between the cells
         tooltip=[alt.Tooltip("sw2:Q", title="σ_w²", format=".3f"), alt.Tooltip("sb2:Q", title="σ_b²", format=".3f"),
                  alt.Tooltip("chi:Q", title="χ₁", format=".4f"), alt.Tooltip("q_star:N", title="q*")],
     )
@@ -101,18 +102,23 @@ def phase_chart(d: PhaseDiagram, point: tuple[float, float, Regime], named: Sequ
     if not line.empty:
         layers.append(alt.Chart(line).mark_line(color=THEORY, strokeWidth=3).encode(
             x="w0:Q", y="b0:Q", order="b0:Q", tooltip=[alt.Tooltip("label:N", title="line")]))
-    if named:
-        names = pd.DataFrame([{"w0": w2, "b0": b2, "label": label} for label, w2, b2 in named])
-        layers.append(alt.Chart(names).mark_point(shape="diamond", size=120, filled=True, color=ACCENT,
-                                                  stroke=THEORY, strokeWidth=1).encode(
-            x="w0:Q", y="b0:Q", tooltip=[alt.Tooltip("label:N", title="initialisation")]))
-        layers.append(halo_text(names, {"x": "w0:Q", "y": "b0:Q", "text": "label:N"}, align="left", dx=8, dy=-9,
-                                fontSize=12, angle=0))
     w2, b2, regime = point
-    here = pd.DataFrame({"w0": [w2], "b0": [b2], "label": [f"your network ({REGIME_LABELS[regime]})"]})
-    layers.append(alt.Chart(here).mark_point(shape=REGIME_SHAPES[regime], size=260, filled=True,
-                                             color=REGIME_COLORS[regime], stroke="white", strokeWidth=2).encode(
-        x="w0:Q", y="b0:Q", tooltip=[alt.Tooltip("label:N", title="point")]))
+    here = f"your network ({REGIME_LABELS[regime]})"
+    rows = [{"w0": w2_, "b0": b2_, "label": label} for label, w2_, b2_ in named] + [{"w0": w2, "b0": b2,
+                                                                                     "label": here}]
+    marks = pd.DataFrame(rows)
+    labels = list(marks["label"])
+    shapes = [*["diamond", "square", "triangle-right", "cross"][:len(named)], REGIME_SHAPES[regime]]
+    fills = [*[ACCENT, OKABE_ITO["yellow"], OKABE_ITO["green"], OKABE_ITO["purple"]][:len(named)], REGIME_COLORS[regime]]
+    sizes = [130] * len(named) + [300]
+    legend = alt.Legend(title=None, orient="bottom", columns=2, labelLimit=0, symbolStrokeColor=THEORY)
+    layers.append(alt.Chart(marks).mark_point(filled=True, stroke=THEORY, strokeWidth=1, opacity=1).encode(
+        x="w0:Q", y="b0:Q",
+        shape=alt.Shape("label:N", scale=alt.Scale(domain=labels, range=shapes), legend=legend),
+        fill=alt.Fill("label:N", scale=alt.Scale(domain=labels, range=fills), legend=legend),
+        size=alt.Size("label:N", scale=alt.Scale(domain=labels, range=sizes), legend=None),
+        tooltip=[alt.Tooltip("label:N", title="initialisation"), alt.Tooltip("w0:Q", title="σ_w²", format=".3f"),
+                 alt.Tooltip("b0:Q", title="σ_b²", format=".3f")]))
     return configure(base_properties(alt.layer(*layers), height=360))
 
 
@@ -169,11 +175,18 @@ def gradient_frame(g: DeepGradients, log_prediction: np.ndarray) -> pd.DataFrame
 def gradient_chart(g: DeepGradients, log_prediction: np.ndarray):
     """Squared gradient per layer: measured (solid), mean field (dashed), the squared bound (dotted)."""
     df = gradient_frame(g, log_prediction)
+    # The bound can sit hundreds of decades above: the frame follows the measurement and the theory, and the
+    # bound enters from the top when it is that loose.
+    near = df.loc[df["series"] != BOUND_LABEL, "log10"].to_numpy()
+    lo, hi = _domain(near)
+    bound_top = float(df.loc[df["series"] == BOUND_LABEL, "log10"].max()) if (df["series"] == BOUND_LABEL).any() \
+        else hi
     chart = alt.Chart(df).mark_line(strokeWidth=2.5, clip=True).encode(
         x=alt.X("layer:Q", title="layer l (1 = next to the input, L = output)",
                 scale=alt.Scale(domain=[1, max(g.depth, 2)], nice=False)),
         y=alt.Y("log10:Q", axis=log10_axis("squared norm (log scale)"),
-                scale=alt.Scale(domain=_domain(df["log10"].to_numpy()), nice=False)),
+                scale=alt.Scale(domain=[lo, min(max(hi, bound_top + 0.3), hi + max(3.0, 0.5 * (hi - lo)))],
+                                nice=False)),
         **_series([MEASURED_LABEL, THEORY_LABEL, BOUND_LABEL], [MEASURED, THEORY, NEUTRAL],
                   [SOLID, THEORY_DASH, DOTTED], columns=1),
         tooltip=[alt.Tooltip("series:N"), alt.Tooltip("layer:Q", title="layer l"),

@@ -182,8 +182,8 @@ def theory_metrics(t: Theory, depth: int) -> list[tuple[str, str]]:
     """The row of numbers above the phase diagram."""
     return [("q* (fixed point)", "∞" if math.isinf(t.q_star) else fmt_sci(t.q_star, 3)),
             ("χ₁ per layer", f"{t.chi1:.4f}"),
-            ("depth scale ξ", "∞" if math.isinf(t.depth_scale) else f"{t.depth_scale:.3g}"),
-            ("L / ξ", "0" if math.isinf(t.depth_scale) else f"{depth / t.depth_scale:.3g}")]
+            ("depth scale ξ", "∞" if t.regime is Regime.NEUTRAL else f"{t.depth_scale:.3g}"),
+            ("L / ξ", "0" if t.regime is Regime.NEUTRAL else f"{depth / t.depth_scale:.3g}")]
 
 
 # ---------------------------------------------------------------------------
@@ -408,11 +408,18 @@ def predicted_variance(act: str, init: str, depth: int, critical: bool) -> float
     return None
 
 
-def spread_text(spec: sim.JacobianSpectrum) -> str:
-    """Decades between the largest and the smallest resolved singular value."""
+ISOMETRY_BAND = math.log(2.0)
+"""A singular value within ×2 of 1 counts as isometric."""
+
+
+def isometric_share(spec: sim.JacobianSpectrum) -> float:
+    """Fraction of the singular values within ×2 of 1 (those below the rounding floor count as outside)."""
     r = spec.resolved_log_singular_values
-    r = r[np.isfinite(r)]
-    return "—" if r.size == 0 else f"{(r[0] - r[-1]) / LN10:.1f} decades"
+    return float(np.mean(np.abs(r) <= ISOMETRY_BAND))
+
+
+def share_text(spec: sim.JacobianSpectrum) -> str:
+    return f"{isometric_share(spec):.0%}"
 
 
 def isometry_metrics(iso: Isometry) -> list[tuple[str, str]]:
@@ -421,8 +428,8 @@ def isometry_metrics(iso: Isometry) -> list[tuple[str, str]]:
         name = INITS[spec.init]
         pred = predicted_variance(spec.activation, spec.init, spec.depth, iso.critical)
         var = "overflows" if math.isnan(spec.var_eig) else fmt_sci(spec.var_eig, 3)
-        out.append((f"{name}: var eig(JJᵀ)", var + ("" if pred is None else f" (theory ≈ {pred:g})")))
-        out.append((f"{name}: spread", spread_text(spec)))
+        out.append((f"{name}: var eig(JJᵀ)" + ("" if pred is None else f", theory ≈ {pred:g}"), var))
+        out.append((f"{name}: s_i within ×2 of 1", share_text(spec)))
     return out
 
 
@@ -440,21 +447,22 @@ def isometry_caption(iso: Isometry) -> str:
 def isometry_verdict(iso: Isometry) -> Verdict:
     g, o = iso.gaussian, iso.orthogonal
     if not iso.critical:
-        return Verdict(f"χ₁ = {iso.theory.chi1:.4g} ≠ 1: both spectra move together by a factor √χ₁ per layer — "
-                       f"orthogonal weights change the spread ({spread_text(o)} against {spread_text(g)}), "
-                       "not the drift. Dynamical isometry needs χ₁ = 1 first.", iso.theory.regime)
+        return Verdict(f"χ₁ = {iso.theory.chi1:.4g} ≠ 1: both spectra drift together by about √χ₁ per layer, and "
+                       f"{share_text(o)} of the orthogonal network's singular values (Gaussian: {share_text(g)}) are "
+                       "within ×2 of 1. Orthogonal weights change the spread, not the drift: dynamical isometry "
+                       "needs χ₁ = 1 first.", iso.theory.regime)
     if math.isnan(g.var_eig) or math.isnan(o.var_eig):
         return Verdict("The eigenvalues of JJᵀ overflow float64 here; the spectra are drawn from their "
                        "logarithms.", Regime.NEUTRAL)
     if o.var_eig < 1e-9 and g.var_eig > 1e-3:
         text = (f"Orthogonal weights give perfect dynamical isometry: every singular value is 1 (variance of "
                 f"eig(JJᵀ) {fmt_sci(o.var_eig)}), while Gaussian weights at the same χ₁ = 1 spread them "
-                f"({spread_text(g)}, variance {fmt_sci(g.var_eig, 3)}).")
+                f"(variance {fmt_sci(g.var_eig, 3)}; {share_text(g)} within ×2 of 1).")
     elif o.var_eig < g.var_eig:
-        text = (f"At χ₁ = 1 the mean is right for both, but Gaussian weights spread the singular values over "
-                f"{spread_text(g)} (variance of eig(JJᵀ) {fmt_sci(g.var_eig, 3)}), orthogonal ones over "
-                f"{spread_text(o)} ({fmt_sci(o.var_eig, 3)}): closer to isometry, as Pennington et al. (2017) "
-                "predict.")
+        text = (f"At χ₁ = 1 the mean is right for both, but {share_text(g)} of the Gaussian network's singular "
+                f"values are within ×2 of 1 (variance of eig(JJᵀ) {fmt_sci(g.var_eig, 3)}) against "
+                f"{share_text(o)} for orthogonal weights ({fmt_sci(o.var_eig, 3)}): closer to isometry, as "
+                "Pennington et al. (2017) predict.")
     else:
         text = (f"In this draw orthogonal weights do not narrow the spectrum (variance {fmt_sci(o.var_eig, 3)} "
                 f"against {fmt_sci(g.var_eig, 3)}): at this width and depth one network's fluctuations can beat "

@@ -78,7 +78,7 @@ act = c.select("act", "Activation φ", rd.PAGE_ACTIVATIONS, D["act"], format_fun
 init = c.select("init", "Weights", tuple(rd.INITS), D["init"], format_func=rd.INITS.__getitem__, container=top[2],
                 help="Gaussian entries N(0, σ_w²/width), or σ_w times a random orthogonal matrix: the same variance.")
 row = st.columns([1.2, 2, 2], gap="medium", vertical_alignment="bottom")
-crit = c.toggle("crit", "σ_w on the edge of chaos", D["crit"], container=row[0],
+crit = c.toggle("crit", "Edge of chaos", D["crit"], container=row[0],
                 help="Set σ_w to the value with χ₁ = 1 for the chosen activation and σ_b.")
 sw = c.slider("sw", "Weights σ_w", *rd.SW_RANGE, D["sw"], 0.001, fmt="%.3f", container=row[1],
               help="W_ij ~ N(0, σ_w²/width). Xavier/LeCun: 1; He (ReLU): √2 ≈ 1.414; PyTorch's tanh gain: 5/3.")
