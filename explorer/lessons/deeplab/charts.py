@@ -109,7 +109,8 @@ def phase_chart(d: PhaseDiagram, point: tuple[float, float, Regime], named: Sequ
     marks = pd.DataFrame(rows)
     labels = list(marks["label"])
     shapes = [*["diamond", "square", "triangle-right", "cross"][:len(named)], REGIME_SHAPES[regime]]
-    fills = [*[ACCENT, OKABE_ITO["yellow"], OKABE_ITO["green"], OKABE_ITO["purple"]][:len(named)], REGIME_COLORS[regime]]
+    fills = [*[ACCENT, OKABE_ITO["yellow"], OKABE_ITO["green"], OKABE_ITO["purple"]][:len(named)],
+             REGIME_COLORS[regime]]
     sizes = [130] * len(named) + [300]
     legend = alt.Legend(title=None, orient="bottom", columns=2, labelLimit=0, symbolStrokeColor=THEORY)
     layers.append(alt.Chart(marks).mark_point(filled=True, stroke=THEORY, strokeWidth=1, opacity=1).encode(
@@ -128,7 +129,7 @@ def phase_chart(d: PhaseDiagram, point: tuple[float, float, Regime], named: Sequ
 
 def depth_chart(curve: Chi1Curve, sigma_w: float, xi: float, depth: int):
     """log10 ξ against σ_w, with the network's depth as a horizontal line and its σ_w as a point."""
-    xi_values = np.where(np.isfinite(curve.depth_scale), curve.depth_scale, np.nan)
+    xi_values = np.nan_to_num(curve.depth_scale, nan=1e6, posinf=1e6)  # the critical point reaches the top
     df = pd.DataFrame({"sigma_w": curve.sigma_w, "log10_xi": np.log10(np.clip(xi_values, 1e-3, 1e6)),
                        "chi": np.exp(curve.log_chi1), "series": "depth scale ξ = 1/|ln χ₁|"})
     df = finite_rows(df, ["log10_xi"])

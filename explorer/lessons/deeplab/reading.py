@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -40,6 +40,9 @@ WIDTH_RANGE = (16, 128)
 ALPHA_RANGE = (0.05, 1.0)
 BATCH_RANGE = (8, 64)
 """Control ranges: with these caps every figure costs well under a second of CPU."""
+
+FD_WIDTH = 16
+"""Width of the twin network whose batch-norm gradients are checked against finite differences."""
 
 JACOBIAN_WIDTH = 128
 """Widest network whose input-output Jacobian the page forms (depth · width³ work)."""
@@ -248,7 +251,12 @@ def phase_verdict(t: Theory, depth: int) -> Verdict:
 
 
 def depth_curve(act: str, sigma_b: float) -> sim.Chi1Curve:
-    return sim.chi1_curve(act, sigma_b, SW_CURVE)
+    """ξ along the σ_w slider's range, with the critical σ_w itself on the grid (where ξ is infinite)."""
+    grid = SW_CURVE
+    crit = sim.critical_sigma_w(act, sigma_b)
+    if SW_RANGE[0] < crit < SW_RANGE[1]:
+        grid = np.unique(np.append(grid, crit))
+    return sim.chi1_curve(act, sigma_b, grid)
 
 
 def depth_verdict(t: Theory, depth: int) -> Verdict:
@@ -482,31 +490,33 @@ class ResidualSettings:
 
 @dataclass(frozen=True)
 class Residual:
+    """The residual network; its plain twin is the Gaussian network of :func:`measure` and :func:`isometry`."""
+
     settings: ResidualSettings
-    plain: sim.DeepGradients
     residual: sim.ResidualGradients
-    plain_spectrum: sim.JacobianSpectrum
     residual_spectrum: sim.JacobianSpectrum
 
     @property
-    def plain_log_span(self) -> float:
-        d = self.plain.log_delta_norms
-        return float(d[0] - d[-1]) if np.all(np.isfinite(d[[0, -1]])) else -math.inf
-
-    @property
     def residual_log_span(self) -> float:
-        d = self.residual.log_bias_grad_norms
-        return float(d[0] - d[-1]) if np.all(np.isfinite(d[[0, -1]])) else -math.inf
+        return log_span_of(self.residual.log_bias_grad_norms)
+
+
+def log_span_of(log_norms: np.ndarray) -> float:
+    """``ln(first / last)`` of a per-layer profile; ``-inf`` if either end is an exact zero."""
+    d = np.asarray(log_norms, dtype=float)
+    return float(d[0] - d[-1]) if np.all(np.isfinite(d[[0, -1]])) else -math.inf
+
+
+def gaussian_twin(s: PageSettings) -> PageSettings:
+    """The same network with Gaussian weights (what the residual figure compares against)."""
+    return replace(s, init="gaussian")
 
 
 def residual(rs: ResidualSettings) -> Residual:
     s = rs.page
     kw = dict(sigma_w=s.sigma_w, sigma_b=s.sigma_b, seed=s.seed)
-    plain = sim.deep_network_gradients(s.depth, s.width, s.act, init="gaussian", **kw)
     res = sim.residual_network_gradients(s.depth, s.width, s.act, alpha=rs.alpha, **kw)
-    w = s.jacobian_width
-    return Residual(rs, plain, res, sim.jacobian_spectrum(s.depth, w, s.act, **kw),
-                    sim.jacobian_spectrum(s.depth, w, s.act, residual_alpha=rs.alpha, **kw))
+    return Residual(rs, res, sim.jacobian_spectrum(s.depth, s.jacobian_width, s.act, residual_alpha=rs.alpha, **kw))
 
 
 RESIDUAL_CAPTION = ("Left: ‖∂C/∂b^l‖ (the norm, not squared) per layer, plain network and the same weights with "
@@ -522,15 +532,16 @@ def _span_regime(log_span: float) -> Regime:
     return Regime.EXPLODES if log_span > 0 else Regime.VANISHES
 
 
-def residual_verdict(r: Residual, shown: bool) -> Verdict:
-    plain = factor_text(r.plain_log_span, 2)
+def residual_verdict(r: Residual, plain_gradients: sim.DeepGradients, shown: bool) -> Verdict:
+    plain_span = log_span_of(plain_gradients.log_delta_norms)
+    plain = factor_text(plain_span, 2)
     if not shown:
         return Verdict(f"Plain network: layer 1's gradient is {plain} of layer L's. Switch the skip connections "
-                       "on to compare.", _span_regime(r.plain_log_span))
+                       "on to compare.", _span_regime(plain_span))
     res = factor_text(r.residual_log_span, 2)
     a = r.settings.alpha
     reg = _span_regime(r.residual_log_span)
-    if reg is Regime.NEUTRAL and _span_regime(r.plain_log_span) is not Regime.NEUTRAL:
+    if reg is Regime.NEUTRAL and _span_regime(plain_span) is not Regime.NEUTRAL:
         text = (f"With skip connections (α = {a:g}) layer 1's gradient is {res} of layer L's, against {plain} "
                 "without them: each block's Jacobian I + α·DW stays close to the identity, so the product "
                 "neither vanishes nor explodes.")
@@ -567,7 +578,7 @@ def batchnorm(bs: BatchSettings) -> BatchNorm:
     kw = dict(sigma_w=s.sigma_w, batch=bs.batch, seed=s.seed)
     return BatchNorm(bs, sim.batchnorm_network_gradients(s.depth, s.width, s.act, **kw),
                      sim.batchnorm_network_gradients(s.depth, s.width, s.act, normalised=False, **kw),
-                     sim.batchnorm_gradient_check(s.depth, min(s.width, 32), s.act, **kw, entries=4))
+                     sim.batchnorm_gradient_check(s.depth, min(s.width, FD_WIDTH), s.act, **kw, entries=4))
 
 
 def _rate_text(log_rate: float) -> str:
@@ -584,7 +595,7 @@ BATCHNORM_CAPTION = ("‖∂C/∂W^l‖_F per layer (the norm, log scale), measu
                      "batch-normalised (γ = 1, β = 0, no biases) and without (the same weights). The slopes are "
                      "least-squares fits of ln‖∂C/∂W^l‖² against L − l. The finite-difference check compares "
                      "back-propagated entries of ∂C/∂W^1 and ∂C/∂W^L with central differences of the loss, on the "
-                     "same network at width ≤ 32.")
+                     "same network at width ≤ 16.")
 
 
 def batchnorm_verdict(b: BatchNorm) -> Verdict:

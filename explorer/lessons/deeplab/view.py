@@ -46,15 +46,16 @@ def isometry_chart(s: rd.PageSettings):
 
 @app.cached_chart
 def residual_gradient_chart(rs: rd.ResidualSettings, shown: bool):
-    r = _residual(rs)
-    res = (r.residual.layers, r.residual.log_bias_grad_norms) if shown else (None, None)
-    return charts.residual_gradient_chart(r.plain, *res)
+    plain = _measure(rd.gaussian_twin(rs.page)).gradients
+    res = (_residual(rs).residual.layers, _residual(rs).residual.log_bias_grad_norms) if shown else (None, None)
+    return charts.residual_gradient_chart(plain, *res)
 
 
 @app.cached_chart
 def residual_spectrum_chart(rs: rd.ResidualSettings, shown: bool):
-    r = _residual(rs)
-    spectra = {"plain network": r.plain_spectrum} | ({"with skip connections": r.residual_spectrum} if shown else {})
+    spectra = {"plain network": _isometry(rs.page).gaussian}
+    if shown:
+        spectra["with skip connections"] = _residual(rs).residual_spectrum
     return charts.spectrum_chart(spectra)
 
 
@@ -154,7 +155,7 @@ def residual_figure(s: rd.PageSettings) -> None:
         app.show_chart(residual_spectrum_chart(rs, shown), alt_text="Jacobian singular values with and without "
                        "skip connections")
     app.caption(rd.RESIDUAL_CAPTION)
-    app.verdict(rd.residual_verdict(r, shown))
+    app.verdict(rd.residual_verdict(r, _measure(rd.gaussian_twin(s)).gradients, shown))
 
 
 @app.figure(c, "batchnorm", "Batch normalisation at initialisation: measured on a batch")
