@@ -91,7 +91,7 @@ def phase_chart(d: PhaseDiagram, point: tuple[float, float, Regime], named: Sequ
     cells = alt.Chart(df).mark_rect(strokeWidth=0.6).encode(
         x=x, x2="w1:Q", y=y, y2="b1:Q",
         color=alt.Color("log10_chi:Q", title="log₁₀ χ₁", scale=colour,
-                        legend=alt.Legend(orient="right", gradientLength=160)),
+                        legend=alt.Legend(orient="right", gradientLength=160, type="gradient")),
         stroke=alt.Stroke("log10_chi:Q", scale=colour, legend=None),  # no seams between the cells
         tooltip=[alt.Tooltip("sw2:Q", title="σ_w²", format=".3f"), alt.Tooltip("sb2:Q", title="σ_b²", format=".3f"),
                  alt.Tooltip("chi:Q", title="χ₁", format=".4f"), alt.Tooltip("q_star:N", title="q*")],
@@ -120,7 +120,11 @@ def phase_chart(d: PhaseDiagram, point: tuple[float, float, Regime], named: Sequ
         size=alt.Size("label:N", scale=alt.Scale(domain=labels, range=sizes), legend=None),
         tooltip=[alt.Tooltip("label:N", title="initialisation"), alt.Tooltip("w0:Q", title="σ_w²", format=".3f"),
                  alt.Tooltip("b0:Q", title="σ_b²", format=".3f")]))
-    return configure(base_properties(alt.layer(*layers), height=360))
+    # The cells' quantitative colour and the points' nominal fill are separate scales with separate legends.
+    chart = alt.layer(*layers).resolve_scale(color="independent", fill="independent", shape="independent",
+                                             stroke="independent")
+    chart = chart.resolve_legend(color="independent", fill="independent", shape="independent")
+    return configure(base_properties(chart, height=360))
 
 
 # ---------------------------------------------------------------------------
