@@ -84,7 +84,7 @@ def test_bn_scenario_explodes_with_batch_norm_and_not_without():
     assert b.fd_error < 1e-4
     v = rd.batchnorm_verdict(b)
     assert v.regime is Regime.EXPLODES and "Yang et al. (2019)" in v.text
-    assert [label for label, _ in rd.batchnorm_metrics(b)][-1] == "finite-difference check"
+    assert [label for label, _ in rd.batchnorm_metrics(b)][-1] == "finite differences"
 
 
 # --------------------------------------------------------------------------- phase diagram and depth scale
@@ -210,4 +210,4 @@ def test_batchnorm_verdict_branches():
     assert rd.batchnorm_verdict(flat).regime is Regime.NEUTRAL
     short = dataclasses.replace(b, normalised=dataclasses.replace(b.normalised, log_rate=math.nan))
     assert "Too few layers" in rd.batchnorm_verdict(short).text
-    assert dict(rd.batchnorm_metrics(short))["with batch norm, per layer (squared)"] == "—"
+    assert dict(rd.batchnorm_metrics(short))["with batch norm"] == "—"

@@ -349,10 +349,10 @@ def measure(s: PageSettings) -> Measured:
 
 
 def measured_metrics(m: Measured) -> list[tuple[str, str]]:
-    return [("predicted per layer", f"{math.exp(m.predicted_mean_log_ratio):.4f}"),
-            ("measured per layer", "0" if m.mean_log_ratio == -math.inf else f"{math.exp(m.mean_log_ratio):.4f}"),
-            ("bound per layer (squared)", factor_text(m.log_bound_step, 3)),
-            ("layer 1 vs layer L (squared)", "—" if not np.isfinite(m.log_span) else factor_text(m.log_span, 2))]
+    return [("theory, per layer", f"{math.exp(m.predicted_mean_log_ratio):.4f}"),
+            ("measured, per layer", "0" if m.mean_log_ratio == -math.inf else f"{math.exp(m.mean_log_ratio):.4f}"),
+            ("bound, per layer", factor_text(m.log_bound_step, 3)),
+            ("layer 1 / layer L", "—" if not np.isfinite(m.log_span) else factor_text(m.log_span, 2))]
 
 
 MEASURED_CAPTION = ("Squared norms ‖δ^l‖² = ‖∂C/∂b^l‖², log scale. Solid: one random network of your width. Dashed: "
@@ -582,17 +582,19 @@ def batchnorm(bs: BatchSettings) -> BatchNorm:
 
 
 def _rate_text(log_rate: float) -> str:
-    return "—" if math.isnan(log_rate) else f"×{math.exp(log_rate):.3g}"
+    return "—" if math.isnan(log_rate) else f"×{math.exp(log_rate):.3f}"
 
 
 def batchnorm_metrics(b: BatchNorm) -> list[tuple[str, str]]:
-    return [("with batch norm, per layer (squared)", _rate_text(b.normalised.log_rate)),
-            ("without, per layer (squared)", _rate_text(b.plain.log_rate)),
-            ("finite-difference check", f"rel. error {fmt_sci(b.fd_error, 1)}")]
+    return [("with batch norm", _rate_text(b.normalised.log_rate)),
+            ("without", _rate_text(b.plain.log_rate)),
+            ("finite differences", fmt_sci(b.fd_error, 1))]
 
 
-BATCHNORM_CAPTION = ("‖∂C/∂W^l‖_F per layer (the norm, log scale), measured on one batch, with every layer "
-                     "batch-normalised (γ = 1, β = 0, no biases) and without (the same weights). The slopes are "
+BATCHNORM_CAPTION = ("‖∂C/∂W^l‖_F per layer (the norm, log scale), measured on one batch; the numbers above are "
+                     "per-layer factors of its square and the largest relative error of the finite-difference "
+                     "check. With: every layer batch-normalised (γ = 1, β = 0, no biases); without: the same "
+                     "weights, no normalisation. The slopes are "
                      "least-squares fits of ln‖∂C/∂W^l‖² against L − l. The finite-difference check compares "
                      "back-propagated entries of ∂C/∂W^1 and ∂C/∂W^L with central differences of the loss, on the "
                      "same network at width ≤ 16.")
@@ -607,8 +609,8 @@ def batchnorm_verdict(b: BatchNorm) -> Verdict:
                 f"grows ×{math.exp(bn):.3g} per layer towards the input, without it ×{math.exp(plain):.3g}. "
                 "That is what mean-field theory predicts — Yang et al. (2019) show batch norm itself makes "
                 "gradients explode with depth in networks without skip connections, whatever σ_w. Its benefits "
-                "for training come from elsewhere (after a few steps of training the picture changes); this page "
-                "measures only the start.")
+                "for training come from elsewhere: Yang et al. report that after a single optimisation step the "
+                "gradients settle to a much smaller dynamic range. This page measures only the start.")
         return Verdict(text, Regime.EXPLODES)
     text = (f"Here batch norm's per-layer factor is ×{math.exp(bn):.3g} (without: ×{math.exp(plain):.3g}): "
             "close to flat. Mean-field theory predicts a slow growth towards the input even so; near the linear "

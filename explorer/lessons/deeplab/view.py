@@ -78,9 +78,8 @@ with top[0]:
 act = c.select("act", "Activation φ", rd.PAGE_ACTIVATIONS, D["act"], format_func=LABEL.__getitem__, container=top[1])
 init = c.select("init", "Weights", tuple(rd.INITS), D["init"], format_func=rd.INITS.__getitem__, container=top[2],
                 help="Gaussian entries N(0, σ_w²/width), or σ_w times a random orthogonal matrix: the same variance.")
-row = st.columns([1.2, 2, 2], gap="medium", vertical_alignment="bottom")
-crit = c.toggle("crit", "Edge of chaos", D["crit"], container=row[0],
-                help="Set σ_w to the value with χ₁ = 1 for the chosen activation and σ_b.")
+row = st.columns([1.5, 2, 2], gap="medium", vertical_alignment="bottom")
+crit = c.toggle("crit", "Edge of chaos", D["crit"], container=row[0])
 sw = c.slider("sw", "Weights σ_w", *rd.SW_RANGE, D["sw"], 0.001, fmt="%.3f", container=row[1],
               help="W_ij ~ N(0, σ_w²/width). Xavier/LeCun: 1; He (ReLU): √2 ≈ 1.414; PyTorch's tanh gain: 5/3.")
 sb = c.slider("sb", "Biases σ_b", *rd.SB_RANGE, D["sb"], 0.01, container=row[2], help="b_i ~ N(0, σ_b²).")
@@ -99,8 +98,9 @@ if crit:
 def phase_figure(s: rd.PageSettings) -> None:
     t = _theory(s.act, s.sigma_w, s.sigma_b)
     metrics(rd.theory_metrics(t, s.depth))
-    st.latex(r"q^* = \sigma_w^2\,\mathbb{E}\big[\phi(\sqrt{q^*}z)^2\big] + \sigma_b^2,\qquad "
-             r"\chi_1 = \sigma_w^2\,\mathbb{E}\big[\phi'(\sqrt{q^*}z)^2\big],\quad z\sim\mathcal N(0,1)")
+    left, right = st.columns(2, gap="small")
+    left.latex(r"q^* = \sigma_w^2\,\mathbb{E}\big[\phi(\sqrt{q^*}z)^2\big] + \sigma_b^2")
+    right.latex(r"\chi_1 = \sigma_w^2\,\mathbb{E}\big[\phi'(\sqrt{q^*}z)^2\big],\ z\sim\mathcal N(0,1)")
     app.show_chart(phase_chart(s.act, s.sigma_w, s.sigma_b), alt_text="Phase diagram of chi_1 over sigma_w^2 and "
                    "sigma_b^2 with the critical line and named initialisations")
     app.caption(rd.phase_caption(s.act))
