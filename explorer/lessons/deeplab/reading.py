@@ -438,14 +438,14 @@ def isometry_metrics(iso: Isometry) -> list[tuple[str, str]]:
         var = "overflows" if math.isnan(spec.var_eig) else fmt_sci(spec.var_eig, 3)
         out.append((f"{name}: var eig(JJᵀ)" + ("" if pred is None else f", theory ≈ {pred:g}"), var))
         out.append((f"{name}: s_i within ×2 of 1", share_text(spec)))
-    return out
+    return [out[0], out[2], out[1], out[3]]  # variances in one row, shares in the next
 
 
 def isometry_caption(iso: Isometry) -> str:
     w = iso.gaussian.width
     text = (f"Singular values s_i of ∂x_L/∂x_0 for one network of width {w} (sorted, log scale), the same "
-            "σ_w and σ_b, Gaussian against orthogonal weights. The mean of s_i² is χ₁^L for both; only the "
-            "spread differs.")
+            "σ_w and σ_b, Gaussian against orthogonal weights. Mean-field theory gives both the same mean of "
+            "s_i², ∏ χ^l (χ₁^L once q^l has reached q*); only the spread differs.")
     if iso.gaussian.activation == "relu":
         text += (" ReLU switches about half the units off, so part of the spectrum is exactly zero and is "
                  "not drawn (values below 10⁻¹³ of the largest are at rounding level).")

@@ -133,7 +133,9 @@ def measured_figure(s: rd.PageSettings) -> None:
 def isometry_figure(s: rd.PageSettings) -> None:
     with app.heavy(s.heavy, "Multiplying the layer Jacobians…"):
         iso = _isometry(s)
-    metrics(rd.isometry_metrics(iso))
+    rows = rd.isometry_metrics(iso)
+    metrics(rows[:2])
+    metrics(rows[2:])
     app.show_chart(isometry_chart(s), alt_text="Sorted singular values of the input-output Jacobian")
     app.caption(rd.isometry_caption(iso))
     app.verdict(rd.isometry_verdict(iso))
@@ -141,8 +143,8 @@ def isometry_figure(s: rd.PageSettings) -> None:
 
 @app.figure(c, "residual", "Residual connections: x_l = x_{l−1} + α·F(x_{l−1}) keeps the product near I")
 def residual_figure(s: rd.PageSettings) -> None:
-    row = st.columns([1, 2], gap="medium", vertical_alignment="bottom")
-    shown = c.toggle("res", "Add the skip connections", D["res"], container=row[0])
+    row = st.columns([1.4, 2], gap="medium", vertical_alignment="bottom")
+    shown = c.toggle("res", "Skip connections", D["res"], container=row[0])
     alpha = c.slider("alpha", "Branch weight α", *rd.ALPHA_RANGE, D["alpha"], 0.05, container=row[1])
     rs = rd.ResidualSettings(s, float(alpha))
     with app.heavy(s.heavy, "Back-propagating through the blocks…"):
