@@ -185,7 +185,8 @@ def test_isometry_verdict_branches():
 
 def test_relu_isometry_metrics_quote_the_theory():
     labels = [label for label, _ in rd.isometry_metrics(rd.isometry(small("he")))]
-    assert "Gaussian: var eig(JJᵀ), theory ≈ 40" in labels
+    assert "Gaussian: var eig(JJᵀ) (width ≫ L: ≈ 40)" in labels
+    assert "width/L = 1.6" in rd.isometry_caption(rd.isometry(small("he")))
 
 
 # --------------------------------------------------------------------------- residual and batch norm

@@ -436,7 +436,7 @@ def isometry_metrics(iso: Isometry) -> list[tuple[str, str]]:
         name = INITS[spec.init]
         pred = predicted_variance(spec.activation, spec.init, spec.depth, iso.critical)
         var = "overflows" if math.isnan(spec.var_eig) else fmt_sci(spec.var_eig, 3)
-        out.append((f"{name}: var eig(JJᵀ)" + ("" if pred is None else f", theory ≈ {pred:g}"), var))
+        out.append((f"{name}: var eig(JJᵀ)" + ("" if pred is None else f" (width ≫ L: ≈ {pred:g})"), var))
         out.append((f"{name}: s_i within ×2 of 1", share_text(spec)))
     return [out[0], out[2], out[1], out[3]]  # variances in one row, shares in the next
 
@@ -446,6 +446,10 @@ def isometry_caption(iso: Isometry) -> str:
     text = (f"Singular values s_i of ∂x_L/∂x_0 for one network of width {w} (sorted, log scale), the same "
             "σ_w and σ_b, Gaussian against orthogonal weights. Mean-field theory gives both the same mean of "
             "s_i², ∏ χ^l (χ₁^L once q^l has reached q*); only the spread differs.")
+    if predicted_variance(iso.gaussian.activation, "gaussian", iso.gaussian.depth, iso.critical) is not None:
+        text += (f" The variances quoted from Pennington et al. (2017) hold when the width is much larger than "
+                 f"the depth (here width/L = {w / iso.gaussian.depth:.2g}); one draw's variance also fluctuates "
+                 "strongly, since the few largest s_i dominate it.")
     if iso.gaussian.activation == "relu":
         text += (" ReLU switches about half the units off, so part of the spectrum is exactly zero and is "
                  "not drawn (values below 10⁻¹³ of the largest are at rounding level).")
