@@ -168,13 +168,17 @@ def test_chi1_curve_agrees_with_chi1():
 @pytest.mark.parametrize(("name", "sw", "sb"), [("tanh", 1.5, 0.3), ("tanh", 5 / 3, 0.0), ("tanh", 0.8, 0.1),
                                                 ("relu", math.sqrt(2.0), 0.0)])
 def test_finite_width_per_layer_ratio_matches_chi1(name, sw, sb):
-    """Width 512: the mean of ln(||delta^l||^2 / ||delta^{l+1}||^2) over the bulk layers is ln chi_1."""
+    """Width 512: the mean of ln(||delta^l||^2 / ||delta^{l+1}||^2) over the bulk layers is ln chi_1.
+
+    The bulk leaves out the first 3 layers (q^l settles on q*) and the last 10: next to the output the
+    error vector is not yet independent of the weights it meets (visible for ReLU at width 512).
+    """
     predicted = math.log(sim.chi1(name, sw, sb))
     measured = []
     for seed in (0, 1):
         g = sim.deep_network_gradients(30, 512, name, sigma_w=sw, sigma_b=sb, seed=seed)
         ratios = 2.0 * (g.log_delta_norms[:-1] - g.log_delta_norms[1:])
-        measured.append(np.mean(ratios[3:-3]))
+        measured.append(np.mean(ratios[3:-10]))
     assert np.mean(measured) == pytest.approx(predicted, abs=0.03)
 
 
@@ -257,7 +261,7 @@ def test_orthogonal_weights_narrow_the_spectrum_at_criticality():
     (lambda: sim.jacobian_singular_values(4, 4, "tanh", sigma_w=1.0, sigma_b=-1.0), "sigma_b"),
     (lambda: sim.jacobian_singular_values(4, 4, "tanh", sigma_w=1.0, init="xavier"), "init"),
     (lambda: sim.jacobian_singular_values(4, 4, "softsign", sigma_w=1.0), "activation"),
-    (lambda: sim.jacobian_singular_values(200, 1024, "tanh", sigma_w=1.0), "depth * width"),
+    (lambda: sim.jacobian_singular_values(200, 1024, "tanh", sigma_w=1.0), r"depth \* width"),
     (lambda: sim.phase_diagram("tanh", [1.0, 0.5], [0.0]), "sigma_w2"),
     (lambda: sim.phase_diagram("tanh", [1.0], [-1.0]), "sigma_b2"),
 ])

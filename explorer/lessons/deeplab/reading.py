@@ -54,8 +54,10 @@ CRITICAL_TOL = 1e-6
 """``|ln χ₁|`` below this is the critical line itself."""
 
 BULK_SKIP = 3
-"""Layers left out at each end when the measured per-layer ratio is averaged (the fixed point settles, the
-output error is not yet a back-propagated signal)."""
+"""Layers left out next to the input when the measured per-layer ratio is averaged (q^l settles on q*)."""
+
+OUTPUT_SKIP = 10
+"""Layers left out next to the output: there the error vector is not yet independent of the weights it meets."""
 
 AGREE_LOG = math.log(1.05)
 """Measured and predicted per-layer ratios within 5 % agree."""
@@ -322,8 +324,16 @@ class Measured:
         return Regime.EXPLODES if self.log_span > 0 else Regime.VANISHES
 
 
+def _bulk_range(ratios: int) -> tuple[int, int]:
+    """``[start, stop)`` of the averaged ratios among ``ratios`` (``l = start+1 .. stop``)."""
+    stop = ratios - min(OUTPUT_SKIP, max(ratios // 4, 0))
+    start = min(BULK_SKIP, max(stop - 1, 0))
+    return start, max(stop, start + 1)
+
+
 def _bulk(values: np.ndarray) -> np.ndarray:
-    return values[BULK_SKIP:-BULK_SKIP] if values.size > 2 * BULK_SKIP + 2 else values
+    start, stop = _bulk_range(values.size)
+    return values[start:stop]
 
 
 def measure(s: PageSettings) -> Measured:
@@ -369,8 +379,9 @@ def measured_verdict(m: Measured) -> Verdict:
                        "per-layer ratio is not defined there.", Regime.ZERO)
     predicted, measured = math.exp(m.predicted_mean_log_ratio), math.exp(m.mean_log_ratio)
     bound = factor_text(m.log_bound_step, 3)
+    first, last = _bulk_range(g.depth - 1)
     head = (f"Width {g.width}: the measured squared gradient changes by ×{measured:.4g} per layer going back "
-            f"(mean over layers {BULK_SKIP + 1}..{g.depth - BULK_SKIP - 1}); mean-field theory, following each "
+            f"(mean over layers {first + 1}..{last}); mean-field theory, following each "
             f"layer's variance q^l towards q*, predicts ×{predicted:.4g} (at q* itself χ₁ = {m.theory.chi1:.4g})")
     if m.agrees:
         text = f"{head} — within 5 %. The worst-case bound allows {bound} per layer."
