@@ -98,9 +98,9 @@ if crit:
 def phase_figure(s: rd.PageSettings) -> None:
     t = _theory(s.act, s.sigma_w, s.sigma_b)
     metrics(rd.theory_metrics(t, s.depth))
-    left, right = st.columns(2, gap="small")
-    left.latex(r"q^* = \sigma_w^2\,\mathbb{E}\big[\phi(\sqrt{q^*}z)^2\big] + \sigma_b^2")
-    right.latex(r"\chi_1 = \sigma_w^2\,\mathbb{E}\big[\phi'(\sqrt{q^*}z)^2\big],\ z\sim\mathcal N(0,1)")
+    st.latex(r"\begin{aligned}q^* &= \sigma_w^2\,\mathbb{E}\big[\phi(\sqrt{q^*}z)^2\big] + \sigma_b^2,\\ "
+             r"\chi_1 &= \sigma_w^2\,\mathbb{E}\big[\phi'(\sqrt{q^*}z)^2\big],\quad z\sim\mathcal N(0,1)"
+             r"\end{aligned}")
     app.show_chart(phase_chart(s.act, s.sigma_w, s.sigma_b), alt_text="Phase diagram of chi_1 over sigma_w^2 and "
                    "sigma_b^2 with the critical line and named initialisations")
     app.caption(rd.phase_caption(s.act))
