@@ -409,7 +409,8 @@ def batchnorm_gradient_check(
     """Largest relative error of the back-propagated ``dC/dW^l`` against central differences.
 
     Checks ``entries`` weights in the first and the last layer (the two ends of
-    the figure), with step ``h = 1e-6 sigma_w / sqrt(width)``.
+    the figure), with step ``h = 1e-6 sigma_w / sqrt(width)``, shrunk in proportion where that
+    layer's gradient is larger than the last layer's (the loss is as much more sensitive there).
 
     Parameters
     ----------
@@ -443,9 +444,13 @@ def batchnorm_gradient_check(
     entries = integer("entries", entries, 1, 50)
     weights, x, y, act, grads = _batchnorm_parts(depth, width, name, sigma_w, batch, bool(normalised), eps, seed)
     rng = np.random.default_rng(seed + 7)
-    h = 1e-6 * sigma_w / math.sqrt(width)
     worst = 0.0
+    last = float(np.linalg.norm(grads[-1]))
     for layer in sorted({0, depth - 1}):
+        # Where the gradient is large the loss is as sensitive: a smaller step keeps every ReLU kink (and
+        # batch-norm's steep directions) outside [w - h, w + h].
+        here = float(np.linalg.norm(grads[layer]))
+        h = 1e-6 * sigma_w / math.sqrt(width) * (min(1.0, last / here) if here > 0 else 1.0)
         for _ in range(entries):
             i, j = rng.integers(width), rng.integers(width)
             w0 = weights[layer][i, j]

@@ -212,3 +212,11 @@ def test_batchnorm_verdict_branches():
     short = dataclasses.replace(b, normalised=dataclasses.replace(b.normalised, log_rate=math.nan))
     assert "Too few layers" in rd.batchnorm_verdict(short).text
     assert dict(rd.batchnorm_metrics(short))["with batch norm"] == "—"
+
+
+def test_finite_difference_check_holds_at_the_sliders_far_corner():
+    """ReLU, σ_w = 2.5, depth 100, B = 64: the check runs on a shallow twin, where a finite step is meaningful."""
+    s = small("bn", act="relu", sigma_w=2.5, critical=False, depth=100)
+    b = rd.batchnorm(rd.BatchSettings(s, 64))
+    assert b.fd_error < 1e-4
+    assert "at most 12 layers" in rd.BATCHNORM_CAPTION
