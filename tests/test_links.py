@@ -30,6 +30,8 @@ FROZEN_SCENARIO_LINKS = [
     *(f"/cliffs?clf_case={k}" for k in ("wall", "far", "saved", "crawl")),
     *(f"/gated-memory?gm_case={k}" for k in (
         "long_lag", "short_lag", "forget_bias_zero", "forget_bias_one", "chrono", "no_clip")),
+    *(f"/deep-network-lab?dnl_case={k}" for k in (
+        "critical", "ordered", "chaotic", "xavier", "he", "torch", "ortho", "resnet", "bn")),
 ]
 """Every ``?<prefix>_case=<key>`` link published so far (README, slides)."""
 

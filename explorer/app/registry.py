@@ -84,6 +84,9 @@ PAGES: tuple[Page, ...] = (
          "clf"),
     Page("activations", "Activation derivatives", ":material/show_chart:", "Gradients", "activations",
          "Sigmoid, tanh, ReLU, GELU: how much of the gradient each unit passes back, and how that compounds.", "act"),
+    Page("deeplab", "Deep-network lab", ":material/layers:", "Remedies", "deep-network-lab",
+         "Initialisation as a phase diagram: the edge of chaos, dynamical isometry, residual connections and "
+         "batch norm, measured.", "dnl"),
     Page("gated", "Gated memory: LSTM and GRU", ":material/memory:", "Remedies", "gated-memory",
          "Why forget gates near 1 keep gradients alive, and a live race of a tanh RNN, an LSTM and a GRU on a long "
          "lag.",

@@ -83,6 +83,25 @@ from explorer.sim._matrices import (
     format_matrix,
     parse_matrix,
 )
+from explorer.sim._meanfield import (
+    JACOBIAN_INITS,
+    MAX_JACOBIAN_WORK,
+    MAX_MEANFIELD_SIGMA,
+    MEANFIELD_ACTIVATIONS,
+    Chi1Curve,
+    JacobianSpectrum,
+    LayerVariances,
+    PhaseDiagram,
+    chi1,
+    chi1_curve,
+    critical_sigma_w,
+    depth_scale,
+    jacobian_singular_values,
+    jacobian_spectrum,
+    layer_variances,
+    phase_diagram,
+    q_star,
+)
 from explorer.sim._power import (
     DOMINANT_KINDS,
     MAX_POWER_SIZE,
@@ -109,6 +128,17 @@ from explorer.sim._power import (
 )
 from explorer.sim._random_matrices import gaussian_matrix, orthogonal_matrix, spectral_norm, spectral_radius
 from explorer.sim._regime import Regime
+from explorer.sim._remedies import (
+    MAX_BATCH,
+    MAX_REMEDY_DEPTH,
+    MAX_REMEDY_SIGMA_W,
+    MAX_REMEDY_WIDTH,
+    BatchNormGradients,
+    ResidualGradients,
+    batchnorm_gradient_check,
+    batchnorm_network_gradients,
+    residual_network_gradients,
+)
 from explorer.sim._rnn import (
     MATRIX_KINDS,
     MAX_GRID_STEPS,
@@ -351,4 +381,32 @@ __all__ = [  # noqa: RUF022  (grouped by topic, not sorted)
     "simulate_lstm",
     "train_sequence_model",
     "training_work",
+    # Mean-field theory of deep networks and the remedies at initialisation: q*, chi_1, the edge of chaos,
+    # the input-output Jacobian's spectrum, residual and batch-normalised networks.
+    "MEANFIELD_ACTIVATIONS",
+    "MAX_MEANFIELD_SIGMA",
+    "JACOBIAN_INITS",
+    "MAX_JACOBIAN_WORK",
+    "PhaseDiagram",
+    "Chi1Curve",
+    "JacobianSpectrum",
+    "LayerVariances",
+    "q_star",
+    "chi1",
+    "critical_sigma_w",
+    "depth_scale",
+    "phase_diagram",
+    "chi1_curve",
+    "layer_variances",
+    "jacobian_spectrum",
+    "jacobian_singular_values",
+    "MAX_REMEDY_DEPTH",
+    "MAX_REMEDY_WIDTH",
+    "MAX_REMEDY_SIGMA_W",
+    "MAX_BATCH",
+    "ResidualGradients",
+    "BatchNormGradients",
+    "residual_network_gradients",
+    "batchnorm_network_gradients",
+    "batchnorm_gradient_check",
 ]

@@ -123,6 +123,8 @@ def deep_figure() -> None:
     app.show_chart(deep_chart(d), alt_text="Bias-gradient norm per layer with the feedforward bound")
     app.caption(rd.deep_caption(r))
     app.verdict(rd.deep_verdict(r))
+    st.page_link(app.page("deeplab").path, label="What mean-field theory predicts for this network, and the remedies: "
+                 "the deep-network lab", icon=":material/layers:")
 
 
 # Both views' controls exist on every run (the closed view's in an expander), so a scenario's
