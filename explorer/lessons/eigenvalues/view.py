@@ -58,7 +58,7 @@ def spectrum_figure(s: rd.PageSettings) -> None:
     # The square eigenvalue plot at its own size (circles stay round) and the table beside it, or under it.
     row = st.container(horizontal=True, gap="small", vertical_alignment="top")
     with row.container(width=PLANE_BOX_WIDTH):
-        st.vega_lite_chart(plane_chart(s), width="content", alt="Eigenvalues of W, complex plane")
+        app.show_chart(plane_chart(s), width="content", alt_text="Eigenvalues of W, complex plane")
         app.caption(rd.plane_caption(m.source))
     with row.container(width=TABLE_BOX_WIDTH):
         st.markdown(rd.spectrum_line(m))

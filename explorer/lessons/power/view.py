@@ -90,8 +90,8 @@ def plane_figure(s: rd.MatrixSettings) -> None:
         # Square picture at its own size (circles round, angles true); the text beside it, or below on a narrow screen.
         pair = st.container(horizontal=True, gap="medium", vertical_alignment="top")
         with pair:
-            st.vega_lite_chart(plane_chart(s, t), width="content",
-                               alt="Unit circle, its image, eigenvector lines and iterates")
+            app.show_chart(plane_chart(s, t), width="content",
+                           alt_text="Unit circle, its image, eigenvector lines and iterates")
         with pair.container(width=SIDE_TEXT_WIDTH):
             st.markdown(rd.plane_step_text(plane_result(s).state(t)))
             app.caption(rd.PLANE_CAPTION)
@@ -136,8 +136,8 @@ def spectrum_figure(s: rd.MatrixSettings) -> None:
     row = st.container(horizontal=True, gap="medium", vertical_alignment="top")
     text_col = row.container(width=SPECTRUM_TEXT_WIDTH)
     with row:
-        st.vega_lite_chart(eigenvalue_chart(s), width="content",
-                           alt="Eigenvalues on the complex plane with the unit circle")
+        app.show_chart(eigenvalue_chart(s), width="content",
+                       alt_text="Eigenvalues on the complex plane with the unit circle")
     text_col.markdown(rd.spectrum_text(r))
     if (v1 := rd.eigenvector_text(r)) is not None:
         text_col.markdown(v1)

@@ -1,0 +1,179 @@
+"""Presenter mode and classroom links: the lecture flags of a page address, on the page.
+
+* ``?present=1``: the sidebar starts collapsed, type is set for a projector
+  (body 22 px; charts scale their fonts per spec in ``show_chart``), the
+  introduction and the page-wide controls go into one expander, and one figure
+  is shown at a time with Previous / Next buttons (``&figure=3``).
+* ``?hide=seed,steps``: those controls stay on the page (so their URL values
+  still apply and survive a reload) in a box that CSS hides.
+* The sidebar's "Classroom link" builder writes such a link.
+* ``?embed=true`` is Streamlit's: it hides the header and sidebar itself.
+
+See :mod:`explorer.links` for the flags as data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+
+from explorer.app.controls import HIDDEN_KEY, Controls
+from explorer.app.registry import Page
+from explorer.links import FIGURE, HIDE, PRESENT, classroom_query, read_flag, read_hide, read_index
+
+BODY_PX = 22
+"""Body type in presenter mode: readable from the back of a lecture hall at 1280 × 720."""
+
+HIDE_CSS = f'[class*="st-key-{HIDDEN_KEY}-"] {{ display: none !important; }}'
+PRESENT_CSS = f"""
+html {{ font-size: {BODY_PX}px; }}
+[data-testid="stMainBlockContainer"] {{ padding-top: 2.5rem; padding-left: 2rem; padding-right: 2rem; }}
+[data-testid="stMain"] h1 {{ font-size: 1.9rem; padding-top: 0; }}
+[data-testid="stMain"] h3 {{ font-size: 1.35rem; }}
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
+[data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"] p {{ font-size: {BODY_PX}px; }}
+"""
+
+
+@dataclass(frozen=True)
+class Lecture:
+    """What the address asks of the page besides its controls."""
+
+    present: bool
+    hide: frozenset[str]
+
+
+def begin(spec: Page) -> Lecture:
+    """Read (and clean) the lecture flags; set the page up for them. Runs before any control."""
+    qp = st.query_params
+    raw_present = qp.get(PRESENT)
+    present = read_flag(raw_present)
+    if raw_present is not None and not present:
+        del qp[PRESENT]  # "0" or garbage: no presenter mode, and a clean address
+    known = {*(spec.scenarios[0].values if spec.scenarios else ()), "case"} if spec.scenarios else None
+    raw_hide = qp.get(HIDE)
+    hide = read_hide(raw_hide, known)
+    if raw_hide is not None and ",".join(sorted(hide)) != raw_hide:
+        if hide:
+            qp[HIDE] = ",".join(sorted(hide))
+        else:
+            del qp[HIDE]
+    if present:
+        st.set_page_config(initial_sidebar_state="collapsed")
+    st.html(f"<style>{HIDE_CSS}{PRESENT_CSS if present else ''}</style>")
+    return Lecture(present, hide)
+
+
+@dataclass
+class Stage:
+    """Presenter mode's state during one run of a page."""
+
+    nav: object
+    stage: object
+    selection: tuple[int | None, str | None] | None = None
+    placed: list[str] | None = None
+    previous: list[str] | None = None
+    shown: object = None
+    message: object = None
+    label: object = None
+
+
+def header(c: Controls, title: str, intro: str) -> None:
+    """Presenter mode's top: the title, the figure navigation, the stage, then everything else in an expander."""
+    st.title(title)
+    c.presenter = Stage(st.container(key=f"{c.prefix}-present-nav"), st.container(key=f"{c.prefix}-present-stage"))
+    settings = st.expander("About this page, and its settings", icon=":material/tune:")
+    # The rest of the page script (its controls and notes) writes into the expander; figures go to the stage.
+    # Streamlit resets its container stack at the start of every run, so nothing outlives this run.
+    settings.__enter__()
+    st.markdown(intro)
+
+
+def _placed_key(prefix: str) -> str:
+    return f"_ge_{prefix}_placed"
+
+
+def _go(prefix: str, number: int) -> None:
+    placed = st.session_state.get(_placed_key(prefix)) or []
+    if 1 <= number <= max(len(placed), 1):
+        st.query_params[FIGURE] = str(number)
+
+
+def _selection(c: Controls, previous: list[str]) -> tuple[int | None, str | None]:
+    """The figure asked for: by number (``figure=3``) or key, else the question's figure, else the first."""
+    raw = st.query_params.get(FIGURE)
+    number = read_index(raw, c.declared)
+    if number is not None and previous and raw.strip().isdigit() and number > len(previous):
+        number = None
+    if raw is not None and number is None:
+        del st.query_params[FIGURE]
+    if number is not None:
+        return (number, None) if raw.strip().isdigit() else (None, c.declared[number - 1])
+    if c.question is not None:
+        return None, c.questions[c.question - 1].figure
+    return 1, None
+
+
+def place(c: Controls, info, draw: Callable[[], None]) -> None:
+    """Draw the figure ``info`` on the stage if it is the one selected; keep the navigation up to date."""
+    s: Stage = c.presenter
+    if s.selection is None:
+        s.previous = list(st.session_state.get(_placed_key(c.prefix)) or [])
+        s.selection = _selection(c, s.previous)
+        s.placed = st.session_state[_placed_key(c.prefix)] = []  # filled during this run; read by the next
+        s.message = s.nav.empty()
+        s.message.caption(f":material/info: The figure asked for is not part of this view. "
+                          f"[Show the first figure](?{_query_with_figure(1)})")
+    s.placed.append(info.key)
+    number, key = s.selection
+    if s.shown is None and (info.number == number or info.key == key):
+        s.shown = info
+        s.message.empty()
+        _navigation(c, s, info)
+        with s.stage:
+            draw()
+    if s.shown is not None:
+        s.label.markdown(f"**Figure {s.shown.number} of {len(c.figures)}**")
+
+
+def _query_with_figure(number: int) -> str:
+    return classroom_query(st.query_params.to_dict(), present=True, figure=number,
+                           hide=read_hide(st.query_params.get(HIDE)))
+
+
+def _navigation(c: Controls, s: Stage, info) -> None:
+    row = s.nav.container(horizontal=True, gap="medium", vertical_alignment="center")
+    row.button("Previous", key=f"_ge_{c.prefix}_fig_prev", icon=":material/arrow_back:", disabled=info.number <= 1,
+               on_click=_go, args=(c.prefix, info.number - 1))
+    s.label = row.empty()
+    row.button("Next", key=f"_ge_{c.prefix}_fig_next", icon=":material/arrow_forward:",
+               disabled=bool(s.previous) and info.number >= len(s.previous),
+               on_click=_go, args=(c.prefix, info.number + 1))
+
+
+def classroom_builder(c: Controls, spec: Page) -> None:
+    """A sidebar expander that writes a link with chosen controls hidden (and presenter mode, embedding)."""
+    labels_key = f"_ge_{c.prefix}_labels"
+    labels = dict(st.session_state.get(labels_key) or {})
+    st.session_state[labels_key] = c.labels  # filled as this run creates its controls
+    names = ["case", *(spec.scenarios[0].values if spec.scenarios else ())]
+    labels.setdefault("case", "Scenario")
+    with st.sidebar.expander("Classroom link", icon=":material/school:"):
+        hide = st.multiselect("Hide these controls", names, default=sorted(c.hidden & set(names)),
+                              format_func=lambda n: f"{labels.get(n, n)} ({n})", key=f"_ge_link_{c.prefix}_hide",
+                              help="Students still get their values from the link; they just don't see them.")
+        present = st.toggle("Presenter mode", value=c.present, key=f"_ge_link_{c.prefix}_present")
+        embed = st.toggle("For an iframe (embed=true)", value=False, key=f"_ge_link_{c.prefix}_embed")
+        query = classroom_query(st.query_params.to_dict(), hide=hide, present=present, embed=embed)
+        base = _page_url(spec)
+        st.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)
+        st.caption("Copy the link above. It keeps every current setting of the page.")
+
+
+def _page_url(spec: Page) -> str:
+    url = getattr(st.context, "url", None)
+    if isinstance(url, str) and url.startswith("http"):
+        return url.split("?", 1)[0]
+    return f"/{spec.url_path}"
