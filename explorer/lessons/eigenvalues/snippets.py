@@ -71,4 +71,4 @@ def gradient(s: rd.PageSettings, **_) -> str:
     m = s.matrix
     return (HEAD + matrix_code(m) + f"g = sim.unit_vector(W.shape[0], {m.seed}, stream=2)\n"
             f"log_gradient = sim.gradient_log_norms(W, g, steps={s.steps})  # ln ||(W^T)^t g||\n"
-            "print(np.exp(log_gradient[[0, 10, -1]]))\n")
+            "print('log10 sizes at t = 0, 10, steps:', log_gradient[[0, 10, -1]] / np.log(10))\n")

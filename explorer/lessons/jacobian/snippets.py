@@ -25,7 +25,7 @@ def bound(s: rd.RNNSettings, **_) -> str:
             + "log_norms = sim.jacobian_log_norms(tr)  # ln ||dx_T/dx_k||, k = 0..T\n"
               "log_bound = sim.pascanu_log_bound(tr)  # ln eta^(T-k), eta = ||W_rec|| * gamma\n"
               "log_data_bound = sim.data_dependent_log_bound(tr)  # the sharper, data-dependent bound\n"
-              "print(np.exp(log_norms[[0, -1]]), np.exp(log_bound[[0, -1]]))\n")
+              "print('log10 at k = 0:', log_norms[0] / np.log(10), 'bound:', log_bound[0] / np.log(10))\n")
 
 
 def sweep(s: rd.RNNSettings, sweep: tuple = tuple(RNN_DEFAULTS["sweep"]), **_) -> str:
@@ -69,4 +69,4 @@ def deep(d_act: str = DEEP_DEFAULTS["d_act"], d_init: str = DEEP_DEFAULTS["d_ini
             f"                              init={d_init!r}, seed={int(d_seed)})\n"
             "summary = sim.deep_gradient_summary(g)\n"
             "log_delta_norms, log_bound = g.log_delta_norms, g.log_bound  # ln ||delta^l|| and its bound per layer\n"
-            "print(np.exp(log_delta_norms[[0, -1]]), summary)\n")
+            "print('log10 ||delta|| first and last layer:', log_delta_norms[[0, -1]] / np.log(10))\n")
