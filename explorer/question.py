@@ -36,12 +36,15 @@ class Reveal:
         One sentence: the reason.
     tolerance : float
         For a number: the relative error still counted as right.
+    slack : float
+        For a number: an absolute error always counted as right (for answers near 0).
     """
 
     correct: str | float
     numbers: str
     why: str
     tolerance: float = 0.1
+    slack: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,7 @@ def is_right(question: Question, reveal: Reveal, response: Any) -> bool:
         return False
     if not (math.isfinite(guess) and math.isfinite(truth)):
         return guess == truth
-    return abs(guess - truth) <= reveal.tolerance * max(abs(truth), 1e-12)
+    return abs(guess - truth) <= max(reveal.tolerance * abs(truth), reveal.slack)
 
 
 def verdict_line(question: Question, reveal: Reveal, response: Any) -> str:
