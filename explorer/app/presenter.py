@@ -14,6 +14,7 @@ See :mod:`explorer.links` for the flags as data.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from explorer.app.controls import HIDDEN_KEY, Controls
 from explorer.app.registry import Page
 from explorer.links import FIGURE, HIDE, PRESENT, classroom_query, read_flag, read_hide, read_index
 
+_KEY = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
 BODY_PX = 22
 """Body type in presenter mode: readable from the back of a lecture hall at 1280 × 720."""
 
@@ -102,15 +104,23 @@ def _go(prefix: str, number: int) -> None:
 
 
 def _selection(c: Controls, previous: list[str]) -> tuple[int | None, str | None]:
-    """The figure asked for: by number (``figure=3``) or key, else the question's figure, else the first."""
+    """The figure asked for: by number (``figure=3``) or key, else the question's figure, else the first.
+
+    Checked against the figures the previous run drew when there was one; on a first run the
+    page's figures are not all known yet, so a well-formed number or key is taken as it is.
+    """
     raw = st.query_params.get(FIGURE)
-    number = read_index(raw, c.declared)
-    if number is not None and previous and raw.strip().isdigit() and number > len(previous):
-        number = None
-    if raw is not None and number is None:
-        del st.query_params[FIGURE]
-    if number is not None:
-        return (number, None) if raw.strip().isdigit() else (None, c.declared[number - 1])
+    if raw is not None:
+        raw = raw.strip()
+        number = read_index(raw, previous) if previous else read_index(raw, [raw] if _KEY.match(raw) else [])
+        if number is None and not previous and raw.isascii() and raw.isdigit() and len(raw) <= 2 and int(raw) >= 1:
+            number = int(raw)
+        if number is None:
+            del st.query_params[FIGURE]  # garbage, or a figure this view does not have: the first one
+        elif raw.isdigit():
+            return number, None
+        else:
+            return None, raw
     if c.question is not None:
         return None, c.questions[c.question - 1].figure
     return 1, None
