@@ -54,7 +54,7 @@ def begin(spec: Page) -> Lecture:
     present = read_flag(raw_present)
     if raw_present is not None and not present:
         del qp[PRESENT]  # "0" or garbage: no presenter mode, and a clean address
-    known = {*(spec.scenarios[0].values if spec.scenarios else ()), "case"} if spec.scenarios else None
+    known = set(control_names(spec)) if spec.prefix else None
     raw_hide = qp.get(HIDE)
     hide = read_hide(raw_hide, known)
     if raw_hide is not None and ",".join(sorted(hide)) != raw_hide:
@@ -163,17 +163,30 @@ def _navigation(c: Controls, s: Stage, info) -> None:
                on_click=_go, args=(c.prefix, info.number + 1))
 
 
+def control_names(spec: Page, *, seen: bool = True) -> list[str]:
+    """The page's controls: the picker (``case``), those its scenarios set and (``seen``) those its last run made."""
+    names = {"case": None}
+    for scenario in spec.scenarios:
+        names.update(dict.fromkeys(scenario.values))
+    if seen:
+        names.update(dict.fromkeys(st.session_state.get(f"_ge_{spec.prefix}_labels") or {}))
+    return list(names)
+
+
 def classroom_builder(c: Controls, spec: Page) -> None:
     """A sidebar expander that writes a link with chosen controls hidden (and presenter mode, embedding)."""
     labels_key = f"_ge_{c.prefix}_labels"
     labels = dict(st.session_state.get(labels_key) or {})
     st.session_state[labels_key] = c.labels  # filled as this run creates its controls
-    names = ["case", *(spec.scenarios[0].values if spec.scenarios else ())]
-    labels.setdefault("case", "Scenario")
+    # Options and their text stay the same from run to run (a changed option list would reset the widget).
+    names = control_names(spec, seen=False)
+    labels["case"] = "Scenario"
     with st.sidebar.expander("Classroom link", icon=":material/school:"):
         hide = st.multiselect("Hide these controls", names, default=sorted(c.hidden & set(names)),
-                              format_func=lambda n: f"{labels.get(n, n)} ({n})", key=f"_ge_link_{c.prefix}_hide",
+                              key=f"_ge_link_{c.prefix}_hide",
                               help="Students still get their values from the link; they just don't see them.")
+        if known := [f"{n}: {labels[n]}" for n in names if n in labels]:
+            st.caption("; ".join(known))
         present = st.toggle("Presenter mode", value=c.present, key=f"_ge_link_{c.prefix}_present")
         embed = st.toggle("For an iframe (embed=true)", value=False, key=f"_ge_link_{c.prefix}_embed")
         query = classroom_query(st.query_params.to_dict(), hide=hide, present=present, embed=embed)

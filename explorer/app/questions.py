@@ -44,6 +44,11 @@ def question_values_reveal(questions: Sequence[Question], page_key: str, number:
     return question.reveal(scenario.values)
 
 
+def _commit(base: str) -> None:
+    """Callback: the prediction is locked in; the reveal follows in the same rerun."""
+    st.session_state[f"{base}_committed"] = st.session_state.get(f"{base}_response")
+
+
 def ask(c: Controls, page_key: str, figure: str) -> None:
     """The figure's questions, each in an expander above its chart."""
     for number, question in enumerate(c.questions, start=1):
@@ -70,10 +75,8 @@ def _ask_one(c: Controls, page_key: str, number: int, question: Question) -> Non
             response = st.radio("Your prediction", options, index=None, format_func=question.choices.__getitem__,
                                 horizontal=True, key=f"{base}_response")
         if committed is None:
-            if st.button("Commit and reveal", key=f"{base}_commit", type="primary", disabled=response is None,
-                         icon=":material/lock:"):
-                st.session_state[f"{base}_committed"] = response
-                st.rerun(scope="fragment")
+            st.button("Commit and reveal", key=f"{base}_commit", type="primary", disabled=response is None,
+                      icon=":material/lock:", on_click=_commit, args=(base,))
             return
         reveal = reveal_of(page_key, number)
         st.markdown(f"{verdict_line(question, reveal, committed)} {reveal.numbers}")
