@@ -1,6 +1,6 @@
 """Presenter mode and classroom links: the lecture flags of a page address, on the page.
 
-* ``?present=1``: the sidebar starts collapsed, type is set for a projector
+* ``?present=1``: the sidebar starts collapsed (the router reads the flag), type is set for a projector
   (body 22 px; charts scale their fonts per spec in ``show_chart``), the
   introduction and the page-wide controls go into one expander, and one figure
   is shown at a time with Previous / Next buttons (``&figure=3``).
@@ -31,11 +31,12 @@ BODY_PX = 22
 HIDE_CSS = f'[class*="st-key-{HIDDEN_KEY}-"] {{ display: none !important; }}'
 PRESENT_CSS = f"""
 html {{ font-size: {BODY_PX}px; }}
-[data-testid="stMainBlockContainer"] {{ padding-top: 2.5rem; padding-left: 2rem; padding-right: 2rem; }}
+[data-testid="stMainBlockContainer"] {{ padding-top: 4.2rem; padding-left: 2rem; padding-right: 2rem; }}
 [data-testid="stMain"] h1 {{ font-size: 1.9rem; padding-top: 0; }}
 [data-testid="stMain"] h3 {{ font-size: 1.35rem; }}
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
-[data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"] p {{ font-size: {BODY_PX}px; }}
+[data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"] p,
+[data-testid="stTable"] td, [data-testid="stTable"] th, [data-testid="stTable"] p {{ font-size: {BODY_PX}px; }}
 """
 
 
@@ -62,8 +63,6 @@ def begin(spec: Page) -> Lecture:
             qp[HIDE] = ",".join(sorted(hide))
         else:
             del qp[HIDE]
-    if present:
-        st.set_page_config(initial_sidebar_state="collapsed")
     st.html(f"<style>{HIDE_CSS}{PRESENT_CSS if present else ''}</style>")
     return Lecture(present, hide)
 
