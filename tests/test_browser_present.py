@@ -52,6 +52,8 @@ def check_projector_view(page, name: str) -> None:
     assert sizes and min(sizes) >= BODY_PX, sizes
     assert page.evaluate(OVERFLOWING_EQUATIONS) == []
     assert page.evaluate(WIDE) <= 2, "the page scrolls sideways: something is cut off"
+    charts = page.locator("[data-testid='stVegaLiteChart']").count()
+    assert page.locator("button[aria-label^='Download as PNG']").count() >= charts, "a chart has no PNG button"
     page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 

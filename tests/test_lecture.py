@@ -225,3 +225,37 @@ def test_presenter_fonts_are_scaled_per_spec_only():
     assert big["config"]["axis"]["labelFontSize"] == 13 * PRESENTER_SCALE
     assert spec["config"]["axis"]["labelFontSize"] == 13, "the cached spec was changed"
     assert big["datasets"] is spec["datasets"]
+
+
+def test_a_figure_without_a_snippet_or_with_a_broken_one_still_draws():
+    from explorer.app.figure import _snippet_text
+
+    assert _snippet_text(None, (1,), {}, {"x": 2}) is None
+
+    def broken(*_args, **_kwargs):
+        raise ValueError("a bug in a snippet")
+
+    assert _snippet_text(broken, (), {}, {}) is None
+    assert _snippet_text(lambda s, t=0: f"{s}-{t}", (3,), {}, {"t": 4}) == "3-4"
+
+
+@pytest.mark.parametrize("spec", PAGES[:2], ids=PAGE_IDS[:2])
+def test_embed_flag_is_left_to_streamlit(spec):
+    at = load(spec, {"embed": "true", "present": "1", "figure": "2"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert figure_label(at).startswith("**Figure 2 of ")
+
+
+def test_lecture_flags_read_as_plain_data():
+    from explorer.links import classroom_query, read_flag, read_hide, read_index
+
+    assert read_flag("1") and read_flag(" TRUE ") and not read_flag("0") and not read_flag(None)
+    assert not read_flag("🙂") and not read_flag("1e9")
+    assert read_hide("seed,steps,<b>,Seed,,x" + ",a" * 100, known={"seed", "steps", "a"}) == {"seed", "steps", "a"}
+    assert read_hide("seed", known=set()) == frozenset() and read_hide("") == frozenset()
+    keys = ["plane", "convergence", "spectrum"]
+    assert [read_index(r, keys) for r in ("1", "3", "spectrum", "4", "0", "-1", "1.0", "٣", None)] == \
+        [1, 3, 3, None, None, None, None, None, None]
+    query = classroom_query({"pm_steps": "60", "present": "1", "embed": "true", "pm_show": ["a", "b"]},
+                            hide={"steps"}, present=False, embed=True)
+    assert query == "pm_steps=60&pm_show=a&pm_show=b&hide=steps&embed=true"
