@@ -94,6 +94,8 @@ def test_a_hidden_control_stays_hidden_after_reload(page, server, spec):
     for attempt in ("first load", "reload"):
         box = page.locator(f".st-key-ge-hide-{spec.prefix}-{name}")
         assert box.count() == 1, attempt
+        box.wait_for(state="hidden", timeout=10_000)  # the page's style element may land just after the widgets
+        page.wait_for_timeout(500)
         assert not box.is_visible(), f"hidden control shown after {attempt}"
         assert page.locator(f".{key} input[type='range']").input_value() == value, attempt
         assert f"hide={name}" in page.url
