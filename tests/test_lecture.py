@@ -260,3 +260,16 @@ def test_lecture_flags_read_as_plain_data():
     query = classroom_query({"pm_steps": "60", "present": "1", "embed": "true", "pm_show": ["a", "b"]},
                             hide={"steps"}, present=False, embed=True)
     assert query == "pm_steps=60&pm_show=a&pm_show=b&hide=steps&embed=true"
+
+
+def test_lecture_logic_is_pure():
+    """Questions, snippets, paths, flags and chart export import neither Streamlit nor Altair."""
+    from tests.conftest import ROOT
+    from tests.test_architecture import imported_modules
+
+    lessons = ROOT / "explorer" / "lessons"
+    pure = [*lessons.rglob("questions.py"), *lessons.rglob("snippets.py"), lessons / "home" / "path.py",
+            *(ROOT / "explorer" / f for f in ("links.py", "question.py", "export.py"))]
+    assert len(pure) >= 11
+    for path in pure:
+        assert not imported_modules(path) & {"streamlit", "altair"}, path
