@@ -233,4 +233,8 @@ def presenter_spec(spec: dict, scale: float = PRESENTER_SCALE) -> dict:
         for name, size in sizes.items():
             block[name] = float(block.get(name, size)) * scale
         config[part] = block
+    height = spec.get("height")
+    if isinstance(height, (int, float)) and not isinstance(height, bool):
+        # A vertical axis title longer than the plot would run off the chart: cut it with an ellipsis instead.
+        config["axisY"] = {"titleLimit": float(height), **(config.get("axisY") or {})}
     return {**spec, "config": config}
