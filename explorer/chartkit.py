@@ -221,6 +221,7 @@ def presenter_spec(spec: dict, scale: float = PRESENTER_SCALE) -> dict:
 
     Applied per spec when a figure is shown in presenter mode, so no chart builder,
     cache or process-wide setting changes: the same cached spec serves both modes.
+    A full-width chart also grows ``scale`` times taller, so the plot keeps its share.
     Sizes the spec already sets in its ``config`` are scaled; missing ones start from
     :data:`PROJECTOR_CONFIG`'s. The data are shared with ``spec``, not copied.
 
@@ -233,8 +234,12 @@ def presenter_spec(spec: dict, scale: float = PRESENTER_SCALE) -> dict:
         for name, size in sizes.items():
             block[name] = float(block.get(name, size)) * scale
         config[part] = block
+    out = {**spec, "config": config}
     height = spec.get("height")
     if isinstance(height, (int, float)) and not isinstance(height, bool):
+        if spec.get("width", "container") == "container":
+            # Larger axes and legends take their room out of the plot: give it back (one figure fills the screen).
+            out["height"] = height = float(height) * scale
         # A vertical axis title longer than the plot would run off the chart: cut it with an ellipsis instead.
-        config["axisY"] = {"titleLimit": float(height), **(config.get("axisY") or {})}
-    return {**spec, "config": config}
+        config["axisY"] = {"titleLimit": 0.5 * float(height), **(config.get("axisY") or {})}
+    return out

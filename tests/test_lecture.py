@@ -226,6 +226,10 @@ def test_presenter_fonts_are_scaled_per_spec_only():
     assert big["config"]["axis"]["labelFontSize"] == 13 * PRESENTER_SCALE
     assert spec["config"]["axis"]["labelFontSize"] == 13, "the cached spec was changed"
     assert big["datasets"] is spec["datasets"]
+    tall = presenter_spec({"height": 300, "width": "container"})
+    assert tall["height"] == 300 * PRESENTER_SCALE and tall["config"]["axisY"]["titleLimit"] < tall["height"]
+    square = presenter_spec({"height": 300, "width": 300})
+    assert square["height"] == 300, "a fixed-size (square) chart keeps its shape"
 
 
 def test_a_figure_without_a_snippet_or_with_a_broken_one_still_draws():
@@ -273,3 +277,10 @@ def test_lecture_logic_is_pure():
     assert len(pure) >= 11
     for path in pure:
         assert not imported_modules(path) & {"streamlit", "altair"}, path
+
+
+def test_a_figure_can_be_named_by_its_key():
+    spec = next(p for p in PAGES if p.key == "eigenvalues")
+    at = load(spec, {"present": "1", "figure": "rate"})
+    assert figure_label(at) == "**Figure 3 of 5**"
+    assert figure_titles(at) and figure_titles(at)[0].startswith("In the long run")
