@@ -3,12 +3,13 @@
 import streamlit as st
 
 from explorer.app.registry import HOME, PAGES, SECTIONS
+from explorer.links import PRESENT, read_flag
 
 st.set_page_config(
     page_title="Gradient Explorer",
     page_icon=":material/ssid_chart:",
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="collapsed" if read_flag(st.query_params.get(PRESENT)) else "expanded",  # ?present=1
 )
 
 navigation = {"": [st.Page(HOME.path, title=HOME.title, icon=HOME.icon, default=True)]}

@@ -7,7 +7,7 @@ builders (``charts.py``) never do.
 
 import gc
 
-from explorer.app import memory, warmup
+from explorer.app import memory, presenter, questions, warmup
 from explorer.app.controls import Controls
 from explorer.app.figure import FigureInfo, animated_step, cap_note, caption, figure, heavy, page_header, verdict
 from explorer.app.registry import page
@@ -33,10 +33,23 @@ __all__ = [
 
 
 def start_page(key: str, intro: str) -> Controls:
-    """Title and introduction of the registered page ``key``; returns its URL-bound controls."""
+    """Title and introduction of the registered page ``key``; returns its URL-bound controls.
+
+    Also reads the lecture flags of the address (``present``, ``figure``, ``hide``, ``q``;
+    see :mod:`explorer.links`), loads the page's questions and adds the classroom-link
+    builder to the sidebar.
+    """
     spec = page(key)
-    page_header(spec.title, intro)
-    return Controls(spec.prefix, spec.scenarios)
+    lecture = presenter.begin(spec)
+    c = Controls(spec.prefix, spec.scenarios, questions=questions.of_page(key), hidden=lecture.hide,
+                 present=lecture.present)
+    c.page_key = key
+    if lecture.present:
+        presenter.header(c, spec.title, intro)
+    else:
+        page_header(spec.title, intro)
+    presenter.classroom_builder(c, spec)
+    return c
 
 
 # Streamlit runs a full garbage collection after every script run (runner.postScriptGC), and

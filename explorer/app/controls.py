@@ -28,9 +28,12 @@ from typing import Any
 
 import streamlit as st
 
+from explorer.links import QUESTION, read_index
 from explorer.scenario import CUSTOM, Scenario
 
 _ARRIVAL_KEY = "_ge_current_page"
+HIDDEN_KEY = "ge-hide"
+"""Containers keyed ``ge-hide-…`` hold controls a classroom link hides (a page-wide CSS rule hides them)."""
 
 
 class Controls:
@@ -45,7 +48,8 @@ class Controls:
         controls' defaults (a test checks this for every page).
     """
 
-    def __init__(self, prefix: str, scenarios: Sequence[Scenario]):
+    def __init__(self, prefix: str, scenarios: Sequence[Scenario], *, questions: Sequence[Any] = (),
+                 hidden: frozenset[str] = frozenset(), present: bool = False):
         self.prefix = prefix
         self.scenarios = {s.key: s for s in scenarios}
         self.scenario_key = f"{prefix}_case"
@@ -53,9 +57,31 @@ class Controls:
         self.figure: str | None = None
         """Key of the figure being drawn; controls made meanwhile are figure-local."""
         self.figures: list = []
+        """The page's figures in order (:class:`explorer.app.figure.FigureInfo`), as the page draws them."""
+        self.declared: list[str] = []
+        """Keys of every figure the page defines, in order of definition (drawn or not)."""
         self._choices: dict[str, tuple[Sequence[Any], Any, bool]] = {}
-        """The page's figures in order (:class:`explorer.app.figure.FigureInfo`)."""
+        self.questions = tuple(questions)
+        """The page's predict-then-reveal questions (:class:`explorer.question.Question`); ``?q=1`` is the first."""
+        self.hidden = frozenset(hidden)
+        """Controls (names without prefix) that a classroom link hides: drawn, bound to the URL, not shown."""
+        self.present = present
+        """Presenter mode (``?present=1``)."""
+        self.local: dict[str, dict[str, Any]] = {}
+        """Per figure key, the values its own controls returned in this run (for its NumPy snippet)."""
+        self.labels: dict[str, str] = {}
+        """Control name -> its label, as created in this run (the classroom-link builder lists them)."""
+        self.question: int | None = None
+        """The question the address names (``?q=2`` -> 2), if any."""
+        self.page_key = ""
+        """The lesson folder of the page (set by ``start_page``)."""
+        self.presenter: Any = None
+        """Presenter mode's per-run state (:class:`explorer.app.presenter.Stage`), when it is on."""
         self._departure_key = f"_ge_{prefix}_departed"
+        raw_q = st.query_params.get(QUESTION)
+        self.question = read_index(raw_q, [q.key for q in self.questions])
+        if raw_q is not None and self.question is None:
+            del st.query_params[QUESTION]  # garbage or an unknown question: no question
         # A whole-page run redraws the picker anyway: no figure needs to ask for one.
         st.session_state.pop(self._departure_key, None)
         self._arrival()
@@ -77,6 +103,10 @@ class Controls:
             return
         st.session_state[_ARRIVAL_KEY] = self.prefix
         requested = st.query_params.get(self.scenario_key)
+        if requested is None and self.question is not None:
+            # A question's link opens the scenario it is set at; a scenario or "custom" in the link wins.
+            requested = self.questions[self.question - 1].scenario
+            self._set_url_scenario(requested)
         if requested in self.scenarios:
             self._write_scenario(requested)
             st.session_state[self.scenario_key] = requested
@@ -101,6 +131,14 @@ class Controls:
         # Bound widgets follow their new values into the URL by themselves; choices are bound by hand.
         for name in self._choices:
             self._write_choice_url(name)
+
+    def apply_question(self, number: int) -> None:
+        """Callback: set the page to question ``number``'s scenario and name the question in the URL."""
+        question = self.questions[number - 1]
+        st.session_state[self.scenario_key] = question.scenario
+        self._on_scenario()
+        st.query_params[QUESTION] = str(number)
+        st.session_state[self._departure_key] = True  # the figure that asked reruns the whole page
 
     def take_departure(self) -> bool:
         """True once after a figure-local control left a named scenario (the picker must redraw)."""
@@ -132,7 +170,8 @@ class Controls:
         names = {k: s.label for k, s in self.scenarios.items()} | {CUSTOM: "Custom (your own settings)"}
         if st.session_state.get(self.scenario_key) not in options:
             st.session_state[self.scenario_key] = options[0]
-        chosen = st.selectbox(
+        box = self.place("case", st)
+        chosen = box.selectbox(
             label,
             options,
             key=self.scenario_key,
@@ -142,10 +181,22 @@ class Controls:
         )
         scenario = self.scenarios.get(chosen)
         if scenario is not None:
-            st.caption(scenario.note)
+            box.caption(scenario.note)
         return scenario
 
     # -- widgets --------------------------------------------------------------
+    def place(self, name: str, container=st):
+        """Where the control ``name`` goes: ``container``, or a hidden box inside it when a link hides it."""
+        if name not in self.hidden:
+            return container
+        return container.container(key=f"{HIDDEN_KEY}-{self.prefix}-{name}")
+
+    def _record(self, name: str, label: str, value: Any) -> Any:
+        self.labels[name] = label
+        if self.figure is not None:
+            self.local.setdefault(self.figure, {})[name] = value
+        return value
+
     def _common(self, name: str, default: Any, help: str | None) -> dict[str, Any]:
         self.defaults[name] = default
         return {
@@ -170,11 +221,11 @@ class Controls:
     def slider(self, name: str, label: str, min_value, max_value, default, step=None,
                *, help: str | None = None, fmt: str | None = None, container=st):
         self._clamp(name, min_value, max_value)
-        value = container.slider(
+        value = self.place(name, container).slider(
             label, min_value=min_value, max_value=max_value, value=default, step=step,
             format=fmt, **self._common(name, default, help),
         )
-        return default if value is None else value
+        return self._record(name, label, default if value is None else value)
 
     # -- choices: bound to the URL by their short key, never by display label --
     # Streamlit's bind="query-params" writes a choice widget's *formatted* option
@@ -238,32 +289,32 @@ class Controls:
     def select(self, name: str, label: str, options: Sequence[Any], default: Any,
                *, format_func: Callable[[Any], str] = str, help: str | None = None, container=st):
         options = list(options)
-        value = container.selectbox(
+        value = self.place(name, container).selectbox(
             label, options, index=options.index(default), format_func=format_func,
             **self._choice(name, options, default, format_func, help),
         )
-        return default if value is None else value
+        return self._record(name, label, default if value is None else value)
 
     def segmented(self, name: str, label: str, options: Sequence[Any], default: Any,
                   *, format_func: Callable[[Any], str] = str, help: str | None = None, container=st):
         options = list(options)
-        value = container.segmented_control(
+        value = self.place(name, container).segmented_control(
             label, options, default=default, format_func=format_func, selection_mode="single",
             **self._choice(name, options, default, format_func, help),
         )
         # A segmented control can be cleared by clicking the active segment.
-        return default if value is None else value
+        return self._record(name, label, default if value is None else value)
 
     def multiselect(self, name: str, label: str, options: Sequence[Any], default: Sequence[Any],
                     *, format_func: Callable[[Any], str] = str, help: str | None = None,
                     container=st, max_selections: int | None = None):
         options = list(options)
-        value = container.multiselect(
+        value = self.place(name, container).multiselect(
             label, options, default=list(default), format_func=format_func, max_selections=max_selections,
             **self._choice(name, options, list(default), format_func, help, multi=True,
                            max_selections=max_selections),
         )
-        return value if value else list(default)
+        return self._record(name, label, value if value else list(default))
 
     def number(self, name: str, label: str, min_value, max_value, default, step=None,
                *, help: str | None = None, fmt: str | None = None, container=st):
@@ -283,22 +334,23 @@ class Controls:
             if isinstance(st.session_state.get(key), int):
                 st.session_state[key] = float(st.session_state[key])
         self._clamp(name, min_value, max_value)
-        value = container.number_input(
+        value = self.place(name, container).number_input(
             label, min_value=min_value, max_value=max_value, value=default, step=step,
             format=fmt, **self._common(name, default, help),
         )
         value = default if value is None else value
-        return round(value) if integral else value
+        return self._record(name, label, round(value) if integral else value)
 
     def toggle(self, name: str, label: str, default: bool, *, help: str | None = None, container=st):
-        return bool(container.toggle(label, value=default, **self._common(name, default, help)))
+        value = self.place(name, container).toggle(label, value=default, **self._common(name, default, help))
+        return self._record(name, label, bool(value))
 
     def text_area(self, name: str, label: str, default: str, *, max_chars: int,
                   help: str | None = None, container=st, height: int | None = None):
-        value = container.text_area(
+        value = self.place(name, container).text_area(
             label, value=default, max_chars=max_chars, height=height,
             **self._common(name, default, help),
         )
-        return default if value is None else value
+        return self._record(name, label, default if value is None else value)
 
 

@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 
+from explorer.app import export, presenter, questions
 from explorer.app.controls import Controls
 from explorer.reading import Verdict
 from explorer.sim import Regime
@@ -59,7 +61,8 @@ def page_header(title: str, intro: str) -> None:
     st.markdown(intro)
 
 
-def figure(controls: Controls, key: str, title: str | None) -> Callable[[Callable[..., None]], Callable[..., None]]:
+def figure(controls: Controls, key: str, title: str | None, *,
+           snippet: Callable[..., str] | None = None) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Make ``body`` a figure: a titled unit that reruns alone in its own ``st.fragment``.
 
     Parameters
@@ -70,7 +73,18 @@ def figure(controls: Controls, key: str, title: str | None) -> Callable[[Callabl
         Short, stable name of the figure within its page (used in element keys and links).
     title : str or None
         The claim the figure makes, shown as its heading (None: the body titles itself).
+    snippet : callable, optional
+        Pure function returning the figure's NumPy snippet (Python source that calls
+        :mod:`explorer.sim` and reproduces the figure's numbers). It is called with the
+        figure's own arguments plus, as keywords, the values of the figure's own controls.
+        Without it the toolbar offers the charts' SVG and CSV only.
+
+    Every figure also asks the page's questions attached to it (:mod:`explorer.app.questions`)
+    above its body, and ends with an export toolbar (:mod:`explorer.app.export`). In presenter
+    mode (``?present=1``) only the selected figure is drawn (:mod:`explorer.app.presenter`).
     """
+    controls.declared.append(key)
+
     def decorate(body: Callable[..., None]) -> Callable[..., None]:
         def run(*args: Any, **kwargs: Any) -> None:
             if controls.take_departure():
@@ -79,10 +93,15 @@ def figure(controls: Controls, key: str, title: str | None) -> Callable[[Callabl
                 if title:
                     st.subheader(title)
                 controls.figure = key
+                controls.local[key] = {}
                 try:
-                    body(*args, **kwargs)
+                    questions.ask(controls, controls.page_key, key)
+                    with export.collecting() as charts:
+                        body(*args, **kwargs)
+                    local = controls.local.get(key, {})
                 finally:
                     controls.figure = None
+                export.toolbar(controls.prefix, key, charts, _snippet_text(snippet, args, kwargs, local))
 
         functools.update_wrapper(run, body)
         fragment = st.fragment(run)
@@ -90,12 +109,26 @@ def figure(controls: Controls, key: str, title: str | None) -> Callable[[Callabl
         @functools.wraps(body)
         def place(*args: Any, **kwargs: Any) -> None:
             # Counted when the page draws it (a figure the current settings leave out is not listed).
-            controls.figures.append(FigureInfo(key, title or key, len(controls.figures) + 1))
-            fragment(*args, **kwargs)
+            info = FigureInfo(key, title or key, len(controls.figures) + 1)
+            controls.figures.append(info)
+            if controls.presenter is not None:
+                presenter.place(controls, info, lambda: fragment(*args, **kwargs))
+            else:
+                fragment(*args, **kwargs)
 
         return place
 
     return decorate
+
+
+def _snippet_text(snippet: Callable[..., str] | None, args: tuple, kwargs: dict, local: dict) -> str | None:
+    if snippet is None:
+        return None
+    try:
+        return snippet(*args, **kwargs, **local)
+    except Exception:  # a snippet must never take its figure down in a lecture; tests run every one
+        logging.getLogger(__name__).exception("snippet of a figure failed")
+        return None
 
 
 def verdict(v: Verdict) -> None:

@@ -27,7 +27,10 @@ import pandas as pd
 import streamlit as st
 from streamlit import dataframe_util
 
+from explorer.app import export
 from explorer.app.limits import limited
+from explorer.chartkit import presenter_spec
+from explorer.links import PRESENT, read_flag
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -135,9 +138,26 @@ def cached_chart(builder: Callable[..., alt.TopLevelMixin]) -> Callable[..., dic
     def build(*args, **kwargs):
         return chart_spec(builder(*args, **kwargs))
 
-    return st.cache_data(max_entries=CACHE_ENTRIES, max_size=CACHE_BYTES, show_spinner=False)(build)
+    cached_build = st.cache_data(max_entries=CACHE_ENTRIES, max_size=CACHE_BYTES, show_spinner=False)(build)
+
+    @functools.wraps(builder)
+    def call(*args, **kwargs):
+        spec = cached_build(*args, **kwargs)
+        # The export toolbar rebuilds the spec on a click from the cache, instead of holding it.
+        export.note_recipe(spec, functools.partial(cached_build, *args, **kwargs))
+        return spec
+
+    call.clear = cached_build.clear  # type: ignore[attr-defined]
+    return call
 
 
-def show_chart(spec: dict[str, Any], *, alt_text: str, key: str | None = None) -> None:
-    """Render a spec from :func:`cached_chart` at full width, with alt text for screen readers."""
-    st.vega_lite_chart(spec, width="stretch", key=key, alt=alt_text)
+def show_chart(spec: dict[str, Any], *, alt_text: str, key: str | None = None, width: str = "stretch") -> None:
+    """Render a spec from :func:`cached_chart` (full width, or ``width="content"``), with alt text.
+
+    The figure being drawn notes the chart for its export toolbar; in presenter mode
+    the chart's fonts are scaled for this call only (:func:`explorer.chartkit.presenter_spec`).
+    """
+    export.note_shown(spec)
+    if read_flag(st.query_params.get(PRESENT)):
+        spec = presenter_spec(spec)
+    st.vega_lite_chart(spec, width=width, key=key, alt=alt_text)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from explorer import app, sim
 from explorer.chartkit import ACTIVATION_LABELS
-from explorer.lessons.activations import charts
+from explorer.lessons.activations import charts, snippets
 from explorer.lessons.activations import reading as r
 
 TOP_SELECT_WIDTH = 300  # px: three activation chips side by side
@@ -71,7 +71,8 @@ xmax = c.slider("xmax", "x range ±", 1.0, 20.0, 6.0, 0.5, container=st.containe
                 help="Range of x in the curve charts below and in the tanh check.")
 
 
-@app.figure(c, "curves", "Each unit passes back at most γ = sup|f′| of the gradient")
+@app.figure(c, "curves", "Each unit passes back at most γ = sup|f′| of the gradient",
+            snippet=snippets.curves)
 def curves_figure(page: r.PageSettings, xmax: float) -> None:
     left, right = st.columns([1, 3], gap="large")
     thr = c.slider("thr", "Saturation threshold on |f′|", 0.01, 0.5, 0.1, 0.01, container=left,
@@ -87,7 +88,8 @@ def curves_figure(page: r.PageSettings, xmax: float) -> None:
             st.latex(r.formula_table(page.activations()))
 
 
-@app.figure(c, "tanh", "tanh is a rescaled sigmoid: tanh′(x) = 4σ′(2x)")
+@app.figure(c, "tanh", "tanh is a rescaled sigmoid: tanh′(x) = 4σ′(2x)",
+            snippet=snippets.tanh)
 def tanh_figure(xmax: float) -> None:
     left, right = st.columns([1, 1], gap="large")
     left.latex(r"\begin{aligned} \tanh(x) &= 2\,\sigma(2x) - 1 \\ \Rightarrow\ \tanh'(x) &= 4\,\sigma'(2x) "
@@ -112,7 +114,8 @@ def _moment_styler(columns: dict[str, list]):
     return pd.DataFrame(columns).style.hide(axis="index").format(r.table_number, subset=list(r.MOMENT_COLUMNS))
 
 
-@app.figure(c, "moments", "Quadrature predicts what sampling measures: E[f′(z)] and E[f′(z)²]")
+@app.figure(c, "moments", "Quadrature predicts what sampling measures: E[f′(z)] and E[f′(z)²]",
+            snippet=snippets.moments)
 def moments_figure(page: r.PageSettings, z: r.Gaussian) -> None:
     s = r.MomentSettings(page, z)
     result = moments_result(s)
@@ -122,7 +125,8 @@ def moments_figure(page: r.PageSettings, z: r.Gaussian) -> None:
     st.table(_moment_styler(r.moment_table(result)))
 
 
-@app.figure(c, "depth", "Per-layer factors compound geometrically with depth")
+@app.figure(c, "depth", "Per-layer factors compound geometrically with depth",
+            snippet=snippets.depth)
 def depth_figure(page: r.PageSettings, z: r.Gaussian) -> None:
     left, right = st.columns([1, 3], gap="large")
     depth = c.slider("depth", "Depth L", 5, 500, 50, 5, container=left)

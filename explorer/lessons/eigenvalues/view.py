@@ -3,7 +3,7 @@
 import streamlit as st
 
 from explorer import app
-from explorer.lessons.eigenvalues import charts, controls
+from explorer.lessons.eigenvalues import charts, controls, snippets
 from explorer.lessons.eigenvalues import reading as rd
 
 # Beside each other from about 1280 px with the sidebar open, one under the other below.
@@ -51,13 +51,14 @@ if not rd.has_modal_picture(run):  # nothing for the depth to cut: it waits with
     controls.decades_control(c, matrix.spare)
 
 
-@app.figure(c, "spectrum", "Where the eigenvalues sit: outside the unit circle explodes, inside vanishes")
+@app.figure(c, "spectrum", "Where the eigenvalues sit: outside the unit circle explodes, inside vanishes",
+            snippet=snippets.spectrum)
 def spectrum_figure(s: rd.PageSettings) -> None:
     m = measure(s)
     # The square eigenvalue plot at its own size (circles stay round) and the table beside it, or under it.
     row = st.container(horizontal=True, gap="small", vertical_alignment="top")
     with row.container(width=PLANE_BOX_WIDTH):
-        st.vega_lite_chart(plane_chart(s), width="content", alt="Eigenvalues of W, complex plane")
+        app.show_chart(plane_chart(s), width="content", alt_text="Eigenvalues of W, complex plane")
         app.caption(rd.plane_caption(m.source))
     with row.container(width=TABLE_BOX_WIDTH):
         st.markdown(rd.spectrum_line(m))
@@ -65,7 +66,8 @@ def spectrum_figure(s: rd.PageSettings) -> None:
         st.caption(rd.half_life_note(m.source))
 
 
-@app.figure(c, "growth", "How big Wᵗ gets: ρ(W)ᵗ sets the rate, ‖W‖ᵗ bounds it, non-normal W departs on the way")
+@app.figure(c, "growth", "How big Wᵗ gets: ρ(W)ᵗ sets the rate, ‖W‖ᵗ bounds it, non-normal W departs on the way",
+            snippet=snippets.growth)
 def growth_figure(s: rd.PageSettings) -> None:
     m = measure(s)
     left, right = st.columns([1.5, 3], gap="medium")  # the table on the left needs about 170 px at 1024 px
@@ -76,7 +78,8 @@ def growth_figure(s: rd.PageSettings) -> None:
     app.verdict(rd.growth_verdict(m))
 
 
-@app.figure(c, "rate", "In the long run the size changes by ρ(W) per step, however large the transient")
+@app.figure(c, "rate", "In the long run the size changes by ρ(W) per step, however large the transient",
+            snippet=snippets.rate)
 def rate_figure(s: rd.PageSettings) -> None:
     left, right = st.columns([1, 2], gap="medium")
     probe = rd.rate_probe(measure(s), controls.probe_control(c, s.steps, left))
@@ -85,7 +88,8 @@ def rate_figure(s: rd.PageSettings) -> None:
     app.caption(rd.gelfand_caption(s.matrix))
 
 
-@app.figure(c, "modes", "Each eigen-direction's share of Wᵗx: the flattest line wins")
+@app.figure(c, "modes", "Each eigen-direction's share of Wᵗx: the flattest line wins",
+            snippet=snippets.modes)
 def modes_figure(s: rd.PageSettings) -> None:
     m = measure(s)
     if m.modes is None:
@@ -104,7 +108,8 @@ def modes_figure(s: rd.PageSettings) -> None:
     app.caption(rd.modes_caption(decades))
 
 
-@app.figure(c, "gradient", "The gradient meets the same eigenvalues: (Wᵀ)ᵗ explodes or vanishes with Wᵗ")
+@app.figure(c, "gradient", "The gradient meets the same eigenvalues: (Wᵀ)ᵗ explodes or vanishes with Wᵗ",
+            snippet=snippets.gradient)
 def gradient_figure(s: rd.PageSettings) -> None:
     m = measure(s)
     left, right = st.columns([1.3, 2], gap="large")

@@ -5,6 +5,7 @@ import streamlit as st
 from explorer import format as fmt
 from explorer import sim
 from explorer.app.registry import PAGES, SECTIONS
+from explorer.lessons.home.path import LECTURE, PATHS
 
 st.title("Gradient Explorer")
 SHRINK, GROW, STEPS = 0.9, 1.1, 50
@@ -51,9 +52,34 @@ for section in SECTIONS:
     for p in specs:
         st.page_link(p.path, label=f"{p.title}: {p.blurb}", icon=p.icon)
 
+st.subheader("Lesson paths")
+st.markdown(
+    "Two routes through the pages. At each stop, ask the question **before** anyone touches a control: "
+    "predicting an outcome first and then checking it makes the result stick better than just watching it "
+    "(Brod, 2021, on generative learning). Stops marked *predict, then reveal* open the page's own question, "
+    "which lets every viewer commit to an answer and then shows the numbers that settle it."
+)
+for tab, stops in zip(st.tabs(list(PATHS)), PATHS.values(), strict=True):
+    lecture = stops is LECTURE
+    with tab:
+        if lecture:
+            st.caption(f"{sum(s.minutes for s in stops)} minutes. Each link opens in presenter mode "
+                       "(large type, one figure at a time; remove `present=1` for the desk view).")
+        for i, stop in enumerate(stops, start=1):
+            kind = " · *predict, then reveal*" if stop.question else ""
+            st.markdown(
+                f"**{i}. [{stop.spec.title}: {stop.scenario_label}]({stop.link(present=lecture)})** "
+                f"({stop.minutes} min{kind})  \n"
+                f":material/quiz: **Ask:** {stop.question_text()}  \n"
+                f":material/visibility: **Notice:** {stop.notice}"
+            )
+
 st.caption(
     "Every control is stored in the address bar: copy it to share the exact view. "
+    "Add `present=1` for a projector, `hide=seed,steps` to hide controls from students (the sidebar's "
+    "*Classroom link* writes such links), and `embed=true` to put a page in an iframe. "
     "Sources: Pascanu, Mikolov & Bengio (2013), *On the difficulty of training recurrent neural networks*; "
     "Goodfellow, Bengio & Courville (2016), *Deep Learning*, §8.2.5 and §10.11; "
-    "Nielsen, *Neural Networks and Deep Learning*, ch. 5."
+    "Nielsen, *Neural Networks and Deep Learning*, ch. 5; "
+    "Brod (2021), *Generative learning: Which strategies for what age?*, Educational Psychology Review."
 )

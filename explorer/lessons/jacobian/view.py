@@ -3,7 +3,7 @@
 import streamlit as st
 
 from explorer import app
-from explorer.lessons.jacobian import charts, controls
+from explorer.lessons.jacobian import charts, controls, snippets
 from explorer.lessons.jacobian import reading as rd
 from explorer.lessons.jacobian.scenarios import DEFAULTS
 
@@ -54,7 +54,8 @@ view = c.segmented("view", "View", tuple(rd.VIEWS), DEFAULTS["view"], format_fun
                    "the layers of a deep feedforward one.")
 
 
-@app.figure(c, "bound", "The measured product stays under Pascanu's bound η^(T−k)")
+@app.figure(c, "bound", "The measured product stays under Pascanu's bound η^(T−k)",
+            snippet=snippets.bound)
 def bound_figure(s: rd.RNNSettings) -> None:
     with app.heavy(s.heavy, "Multiplying Jacobians…"):
         r = _bound(s)
@@ -72,7 +73,8 @@ def bound_figure(s: rd.RNNSettings) -> None:
     app.verdict(rd.bound_verdict(r))
 
 
-@app.figure(c, "sweep", "σ_max < 1/γ is sufficient for vanishing, not necessary: sweeping σ_max")
+@app.figure(c, "sweep", "σ_max < 1/γ is sufficient for vanishing, not necessary: sweeping σ_max",
+            snippet=snippets.sweep)
 def sweep_figure(s: rd.RNNSettings) -> None:
     names = controls.sweep_control(c, st.container(width=480))  # room for four chips; the chart takes the full width
     sweeps = rd.sweep_settings(s, rd.sweep_activations(names, s.act))
@@ -83,20 +85,23 @@ def sweep_figure(s: rd.RNNSettings) -> None:
     app.caption(rd.sweep_caption(s.kind))
 
 
-@app.figure(c, "pairs", "Every pair (t, k): the decay depends on the lag")
+@app.figure(c, "pairs", "Every pair (t, k): the decay depends on the lag",
+            snippet=snippets.pairs)
 def pairs_figure(s: rd.RNNSettings) -> None:
     with app.heavy(s.heavy, "Multiplying every pair…"):
         app.show_chart(pairs_chart(s), alt_text="Heatmap of log10 Jacobian norms over t and k")
     app.caption(rd.grid_caption(_grid(s)))
 
 
-@app.figure(c, "saturation", "Saturated units make the measurement beat the bound")
+@app.figure(c, "saturation", "Saturated units make the measurement beat the bound",
+            snippet=snippets.saturation)
 def saturation_figure(s: rd.RNNSettings) -> None:
     app.show_chart(saturation_chart(s), alt_text="Histogram of activation derivatives along the trajectory")
     app.caption(rd.saturation_caption(_saturation(s)))
 
 
-@app.figure(c, "terms", "Temporal contributions: which steps the gradient remembers")
+@app.figure(c, "terms", "Temporal contributions: which steps the gradient remembers",
+            snippet=snippets.terms)
 def terms_figure(s: rd.RNNSettings) -> None:
     left, right = st.columns(2, gap="medium")
     left.latex(rd.TERMS_SUM)
@@ -110,7 +115,8 @@ def terms_figure(s: rd.RNNSettings) -> None:
     app.verdict(rd.memory_verdict(r))
 
 
-@app.figure(c, "deep", "Across layers the gradient stays under γ^(L−l+1) ∏‖w^r‖₂")
+@app.figure(c, "deep", "Across layers the gradient stays under γ^(L−l+1) ∏‖w^r‖₂",
+            snippet=snippets.deep)
 def deep_figure() -> None:
     d = controls.deep_controls(c, st.container())
     app.cap_note(rd.deep_cap_text(d))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from explorer import app
-from explorer.lessons.power import charts
+from explorer.lessons.power import charts, snippets
 from explorer.lessons.power import reading as rd
 from explorer.lessons.power.scenarios import DEFAULT_CUSTOM_MATRIX, MATRICES
 
@@ -85,14 +85,14 @@ info.markdown(f"**{about.title}.** {about.teaching}")
 info.markdown(about.form_text)
 
 
-@app.figure(c, "plane", rd.PLANE_TITLE)
+@app.figure(c, "plane", rd.PLANE_TITLE, snippet=snippets.plane)
 def plane_figure(s: rd.MatrixSettings) -> None:
     def frame(t: int) -> None:
         # Square picture at its own size (circles round, angles true); the text beside it, or below on a narrow screen.
         pair = st.container(horizontal=True, gap="medium", vertical_alignment="top")
         with pair:
-            st.vega_lite_chart(plane_chart(s, t), width="content",
-                               alt="Unit circle, its image, eigenvector lines and iterates")
+            app.show_chart(plane_chart(s, t), width="content",
+                           alt_text="Unit circle, its image, eigenvector lines and iterates")
         with pair.container(width=SIDE_TEXT_WIDTH):
             st.markdown(rd.plane_step_text(plane_result(s).state(t)))
             app.caption(rd.PLANE_CAPTION)
@@ -100,7 +100,7 @@ def plane_figure(s: rd.MatrixSettings) -> None:
     app.animated_step(c, "t", "Step t", rd.PLANE_STEPS, 6, frame, help="Press Play to step forward automatically.")
 
 
-@app.figure(c, "convergence", rd.CONVERGENCE_TITLE)
+@app.figure(c, "convergence", rd.CONVERGENCE_TITLE, snippet=snippets.convergence)
 def convergence_figure(s: rd.MatrixSettings) -> None:
     left, right = st.columns([1, 3], gap="large")
     steps = c.slider("steps", "Steps", 10, MAX_STEPS, 60, 10, container=left,
@@ -130,15 +130,15 @@ def convergence_figure(s: rd.MatrixSettings) -> None:
     app.verdict(rd.convergence_verdict(r))
 
 
-@app.figure(c, "spectrum", rd.SPECTRUM_TITLE)
+@app.figure(c, "spectrum", rd.SPECTRUM_TITLE, snippet=snippets.spectrum)
 def spectrum_figure(s: rd.MatrixSettings) -> None:
     r = spectrum_result(s)
     # Text, then the square chart at its own size: side by side from about 1280 px, one under the other below.
     row = st.container(horizontal=True, gap="medium", vertical_alignment="top")
     text_col = row.container(width=SPECTRUM_TEXT_WIDTH)
     with row:
-        st.vega_lite_chart(eigenvalue_chart(s), width="content",
-                           alt="Eigenvalues on the complex plane with the unit circle")
+        app.show_chart(eigenvalue_chart(s), width="content",
+                       alt_text="Eigenvalues on the complex plane with the unit circle")
     text_col.markdown(rd.spectrum_text(r))
     if (v1 := rd.eigenvector_text(r)) is not None:
         text_col.markdown(v1)
