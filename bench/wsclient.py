@@ -156,6 +156,8 @@ class Widget:
         """The ``WidgetState`` the browser would send for ``value`` (default: the current one)."""
         v = self.value if value is None else value
         ws = WidgetState(id=self.id)
+        if v is None:  # an empty input (e.g. a number not typed yet): the browser sends the id alone
+            return ws
         if self.kind == "slider":
             ws.double_array_value.data[:] = [float(x) for x in v]  # one item even for an int slider
         elif self.kind in ("selectbox", "text_area", "text_input"):
@@ -310,7 +312,9 @@ def _initial_value(kind: str, p: Any, known: Widget | None) -> Any:
     if kind in ("text_area", "text_input"):
         return p.value if p.HasField("value") else (p.default if p.HasField("default") else "")
     if kind == "radio":
-        return p.value if p.set_value else p.default
+        if p.set_value and p.HasField("raw_value") and p.raw_value in p.options:
+            return list(p.options).index(p.raw_value)
+        return p.default if p.HasField("default") else None  # index=None: nothing chosen yet
     return None
 
 
