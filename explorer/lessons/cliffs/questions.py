@@ -76,7 +76,7 @@ def crawl_reveal(values: Values) -> Reveal:
     r = _run(values, "norm")
     below = np.flatnonzero(r.loss < GOAL)
     numbers = ((f"It first gets below {GOAL:g} at iteration {int(below[0])}" if below.size else
-                f"No: its lowest loss is {fmt.fmt_sci(float(r.loss.min()))}")
+                f"Its lowest loss is {fmt.fmt_sci(float(r.loss.min()))}")
                + f"; {np.mean(r.clipped):.0%} of its steps were clipped, and in total it moved "
                f"{fmt.fmt_sci(float(np.sum(r.step_length)))} in the (w, b) plane.")
     why = ("With τ far below the typical gradient norm every step is clipped to length ητ, so the run crawls "
