@@ -3,7 +3,7 @@
 import streamlit as st
 
 from explorer import app
-from explorer.lessons.cliffs import charts
+from explorer.lessons.cliffs import charts, snippets
 from explorer.lessons.cliffs import reading as rd
 from explorer.lessons.cliffs.scenarios import DEFAULTS as D
 
@@ -61,7 +61,8 @@ n = c.slider("n", "Grid points per axis", rd.GRID_MIN, rd.GRID_MAX, D["n"], 10, 
 land = rd.LandscapeSettings(window, int(n))
 
 
-@app.figure(c, "landscape", "The loss has a wall: flat on both sides, a thin ridge of huge gradients between")
+@app.figure(c, "landscape", "The loss has a wall: flat on both sides, a thin ridge of huge gradients between",
+            snippet=snippets.landscape)
 def landscape_figure(s: rd.LandscapeSettings) -> None:
     with app.heavy(s.heavy, "Computing the landscape…"):
         r = _landscape(s)
@@ -74,7 +75,8 @@ def landscape_figure(s: rd.LandscapeSettings) -> None:
     app.verdict(rd.landscape_verdict(r))
 
 
-@app.figure(c, "wall", "Across the wall E jumps, because x₀ sits on an unstable fixed point")
+@app.figure(c, "wall", "Across the wall E jumps, because x₀ sits on an unstable fixed point",
+            snippet=snippets.wall)
 def wall_figure(window: str) -> None:
     w = c.slider("sw", "w of the slice", rd.W_LIMITS[0], rd.W_LIMITS[1], D["sw"], 0.05,
                  container=st.container(width=360), help="The wall exists where w σ′(0.5) > 1, i.e. w > 4.26.")
@@ -95,7 +97,8 @@ def wall_figure(window: str) -> None:
     app.verdict(rd.slice_verdict(r))
 
 
-@app.figure(c, "train", "Training: on the wall one unclipped step throws (w, b) away; clipping bounds it")
+@app.figure(c, "train", "Training: on the wall one unclipped step throws (w, b) away; clipping bounds it",
+            snippet=snippets.train)
 def train_figure() -> None:
     st.latex(rd.CLIP_LATEX)
     row = st.columns(5, gap="small")
