@@ -1,22 +1,14 @@
 """Gated memory: the LSTM's cell path against the RNN's product, the gates, and a live training race."""
 
 import contextvars
-import functools
 
 import streamlit as st
 
 from explorer import app
-from explorer.lessons.gated import charts
+from explorer.lessons.gated import charts, snippets
 from explorer.lessons.gated import reading as rd
-from explorer.lessons.gated.scenarios import DEFAULTS, WARM_QUERIES
-
-products = app.cached(rd.product_result)
-
-
-@functools.partial(app.cached, max_entries=3 * len(WARM_QUERIES) + 64)  # the whole race table, and room
-def train_cell(s: rd.RaceSettings, cell: str, _progress=None):
-    """One cell of the race, cached; ``_progress`` (not part of the key) sees the steps of a fresh run."""
-    return rd.train_cell(s, cell, _progress)
+from explorer.lessons.gated.cache import CELLS, products, train_cell
+from explorer.lessons.gated.scenarios import DEFAULTS
 
 
 @app.cached_chart
@@ -36,7 +28,7 @@ def paths_chart(s: rd.ProductSettings):
 
 
 def _runs(s: rd.RaceSettings) -> dict:
-    return {cell: train_cell(s, cell) for cell in ("rnn", "lstm", "gru")}
+    return {cell: train_cell(s, cell) for cell in CELLS}
 
 
 @app.cached_chart
@@ -69,7 +61,8 @@ clip = c.toggle("clip", "Clip gradients (norm 1)", DEFAULTS["clip"], container=t
 page = rd.PageSettings(rd.race_lag(lag), fbias, clip)
 
 
-@app.figure(c, "products", "The cell path ∏ diag(f) keeps what the RNN's ∏ W·diag(σ′) loses")
+@app.figure(c, "products", "The cell path ∏ diag(f) keeps what the RNN's ∏ W·diag(σ′) loses",
+            snippet=snippets.products)
 def products_figure(page: rd.PageSettings) -> None:
     T = c.slider("T", "Steps T", rd.MIN_T, rd.MAX_T, DEFAULTS["T"], 50, container=st.container(width=260))
     s = rd.ProductSettings(page.fbias, T)
@@ -82,7 +75,7 @@ def products_figure(page: rd.PageSettings) -> None:
     app.verdict(rd.products_verdict(r))
 
 
-@app.figure(c, "gates", "Forget gates near 1 are what the cell path multiplies by")
+@app.figure(c, "gates", "Forget gates near 1 are what the cell path multiplies by", snippet=snippets.gates)
 def gates_figure(page: rd.PageSettings) -> None:
     s = rd.ProductSettings(page.fbias)  # the default horizon: T in the first figure is local to it
     r = products(s)
@@ -91,12 +84,12 @@ def gates_figure(page: rd.PageSettings) -> None:
     app.verdict(rd.gates_verdict(r))
 
 
-@app.figure(c, "race", "The race: only a gradient that reaches the first symbol can learn it")
+@app.figure(c, "race", "The race: only a gradient that reaches the first symbol can learn it", snippet=snippets.race)
 def race_figure(page: rd.PageSettings) -> None:
     s = rd.RaceSettings.of(page)
     bar = st.empty()
     runs = {}
-    cells = ("rnn", "lstm", "gru")
+    cells = CELLS
     # The bar lives outside the cached function: its updates run in the context captured here, so the
     # cache does not record them for replay (a cache hit draws no bar at all).
     outside = contextvars.copy_context()
@@ -118,7 +111,8 @@ def race_figure(page: rd.PageSettings) -> None:
     app.verdict(rd.race_verdict(result))
 
 
-@app.figure(c, "paths", "Paths through time: t − k factors, t − k factors near 1, or one step")
+@app.figure(c, "paths", "Paths through time: t − k factors, t − k factors near 1, or one step",
+            snippet=snippets.paths)
 def paths_figure(page: rd.PageSettings) -> None:
     s = rd.ProductSettings(page.fbias)  # the default horizon: T in the first figure is local to it
     r = products(s)
