@@ -220,3 +220,11 @@ def test_finite_difference_check_holds_at_the_sliders_far_corner():
     b = rd.batchnorm(rd.BatchSettings(s, 64))
     assert b.fd_error < 1e-4
     assert "at most 12 layers" in rd.BATCHNORM_CAPTION
+
+
+def test_only_the_deepest_wide_networks_take_the_heavy_work_slot():
+    """A page-wide move runs five computations: at the defaults none may queue for the server's one slot."""
+    base = rd.PageSettings.of(DEFAULTS)
+    assert not base.heavy
+    assert not dataclasses.replace(base, depth=rd.DEPTH_RANGE[1], width=64).heavy
+    assert dataclasses.replace(base, depth=rd.DEPTH_RANGE[1], width=rd.WIDTH_RANGE[1]).heavy

@@ -48,8 +48,13 @@ exploding sensitivity (×1.5 per layer in the square for ReLU) puts kinks inside
 JACOBIAN_WIDTH = 128
 """Widest network whose input-output Jacobian the page forms (depth · width³ work)."""
 
-HEAVY_WORK = 6e5
-"""``depth · width²`` from which the figures show a spinner."""
+HEAVY_WORK = 1.2e6
+"""``depth · width²`` from which the figures show a spinner and take the server's heavy-work slot.
+
+Each of the page's computations costs at most about 0.2 s of CPU under the caps above (0.16 s for the
+gradients at depth 100, width 128), and a page-wide move runs five of them: were they all heavy, a
+move would queue for the one slot five times behind other viewers' work. So only the deepest wide
+networks (depth ≥ 74 at width 128) count as heavy."""
 
 CRITICAL_TOL = 1e-6
 """``|ln χ₁|`` below this is the critical line itself."""
