@@ -17,7 +17,7 @@ from explorer.app.registry import PAGES
 from explorer.question import Question, Reveal, is_right, verdict_line
 from tests.conftest import ROOT
 
-QUESTION_PAGES = ("power", "eigenvalues", "jacobian", "activations")
+QUESTION_PAGES = ("power", "eigenvalues", "jacobian", "activations", "deeplab")
 
 
 def questions_of(key: str) -> tuple[Question, ...]:
