@@ -44,9 +44,8 @@ def _measured_text(m: rd.Measured) -> str:
 def phase_prompt(values: Values) -> str:
     s = _settings(values)
     gain = " (PyTorch's tanh gain 5/3)" if s.act == "tanh" and abs(s.sigma_w - rd.TORCH_GAIN) < 1e-3 else ""
-    return (f"{_network(s)}{gain}: at initialisation, is this network in the ordered phase (the squared "
-            "gradient shrinks layer after layer going back), on the critical line, or in the chaotic phase "
-            "(it grows)?")
+    return (f"{_network(s)}{gain}: at initialisation, ordered (the squared gradient shrinks going back), "
+            "critical, or chaotic (it grows)?")
 
 
 def phase_reveal(values: Values) -> Reveal:
@@ -108,8 +107,8 @@ def spread_prompt(values: Values) -> str:
     t = rd.theory(s.act, s.sigma_w, s.sigma_b)
     chi = "χ₁ = 1" if t.regime is Regime.NEUTRAL else f"χ₁ = {t.chi1:.4g}"
     return (f"{_network(s)} ({chi}), depth {s.depth}, width {s.jacobian_width}: Gaussian and orthogonal weights "
-            "of the same variance give the squared singular values s_i² of the input-output Jacobian ∂x_L/∂x_0 the "
-            "same mean. Which gives them the larger spread (variance of eig(JJᵀ))?")
+            "give the Jacobian's squared singular values s_i² the same mean; which gives them the larger spread "
+            "(var eig(JJᵀ))?")
 
 
 def _spreads(iso: rd.Isometry) -> tuple[float, float, str]:
