@@ -17,7 +17,7 @@ from explorer.app.registry import PAGES
 from explorer.question import Question, Reveal, is_right, verdict_line
 from tests.conftest import ROOT
 
-QUESTION_PAGES = ("power", "eigenvalues", "jacobian", "activations", "cliffs")
+QUESTION_PAGES = ("power", "eigenvalues", "jacobian", "activations", "cliffs", "deeplab")
 """The gated page is checked in tests/lessons/test_gated_lecture.py: answering its race questions at every
 scenario here would train every scenario's race."""
 

@@ -25,7 +25,7 @@ from explorer.lessons.power import snippets as pm_sn
 from explorer.lessons.power.questions import settings_of as pm_settings
 from tests.conftest import ROOT
 
-SNIPPET_PAGES = ("power", "eigenvalues", "jacobian", "activations", "cliffs", "gated")
+SNIPPET_PAGES = ("power", "eigenvalues", "jacobian", "activations", "cliffs", "gated", "deeplab")
 
 
 def run(code: str) -> dict:

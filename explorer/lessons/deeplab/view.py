@@ -4,7 +4,7 @@ import streamlit as st
 
 from explorer import app, sim
 from explorer.chartkit import ACTIVATION_LABELS as LABEL
-from explorer.lessons.deeplab import charts
+from explorer.lessons.deeplab import charts, snippets
 from explorer.lessons.deeplab import reading as rd
 from explorer.lessons.deeplab.scenarios import DEFAULTS as D
 
@@ -94,7 +94,8 @@ if crit:
     st.caption(f":material/target: {rd.critical_text(settings)}")
 
 
-@app.figure(c, "phase", "The phase diagram: the right initialisation is a line, χ₁ = 1")
+@app.figure(c, "phase", "The phase diagram: the right initialisation is a line, χ₁ = 1",
+            snippet=snippets.phase)
 def phase_figure(s: rd.PageSettings) -> None:
     t = _theory(s.act, s.sigma_w, s.sigma_b)
     metrics(rd.theory_metrics(t, s.depth))
@@ -107,7 +108,8 @@ def phase_figure(s: rd.PageSettings) -> None:
     app.verdict(rd.phase_verdict(t, s.depth))
 
 
-@app.figure(c, "depth", "Depth scale ξ = 1/|ln χ₁|: how many layers a gradient survives")
+@app.figure(c, "depth", "Depth scale ξ = 1/|ln χ₁|: how many layers a gradient survives",
+            snippet=snippets.depth)
 def depth_figure(s: rd.PageSettings) -> None:
     app.show_chart(depth_chart(s.act, s.sigma_w, s.sigma_b, s.depth),
                    alt_text="Depth scale against sigma_w with the network's depth")
@@ -115,7 +117,8 @@ def depth_figure(s: rd.PageSettings) -> None:
     app.verdict(rd.depth_verdict(_theory(s.act, s.sigma_w, s.sigma_b), s.depth))
 
 
-@app.figure(c, "measured", "Measured against predicted: a real network follows χ₁, not the worst case")
+@app.figure(c, "measured", "Measured against predicted: a real network follows χ₁, not the worst case",
+            snippet=snippets.measured)
 def measured_figure(s: rd.PageSettings) -> None:
     with app.heavy(s.heavy, "Back-propagating through the layers…"):
         m = _measure(s)
@@ -129,7 +132,8 @@ def measured_figure(s: rd.PageSettings) -> None:
     app.verdict(rd.measured_verdict(m))
 
 
-@app.figure(c, "isometry", "Dynamical isometry: χ₁ = 1 fixes the mean singular value, orthogonal weights the spread")
+@app.figure(c, "isometry", "Dynamical isometry: χ₁ = 1 fixes the mean singular value, orthogonal weights the spread",
+            snippet=snippets.isometry)
 def isometry_figure(s: rd.PageSettings) -> None:
     with app.heavy(s.heavy, "Multiplying the layer Jacobians…"):
         iso = _isometry(s)
@@ -141,7 +145,8 @@ def isometry_figure(s: rd.PageSettings) -> None:
     app.verdict(rd.isometry_verdict(iso))
 
 
-@app.figure(c, "residual", "Residual connections: x_l = x_{l−1} + α·F(x_{l−1}) keeps the product near I")
+@app.figure(c, "residual", "Residual connections: x_l = x_{l−1} + α·F(x_{l−1}) keeps the product near I",
+            snippet=snippets.residual)
 def residual_figure(s: rd.PageSettings) -> None:
     row = st.columns([1.4, 2], gap="medium", vertical_alignment="bottom")
     shown = c.toggle("res", "Skip connections", D["res"], container=row[0])
@@ -160,7 +165,8 @@ def residual_figure(s: rd.PageSettings) -> None:
     app.verdict(rd.residual_verdict(r, _measure(rd.gaussian_twin(s)).gradients, shown))
 
 
-@app.figure(c, "batchnorm", "Batch normalisation at initialisation: measured on a batch")
+@app.figure(c, "batchnorm", "Batch normalisation at initialisation: measured on a batch",
+            snippet=snippets.batchnorm)
 def batchnorm_figure(s: rd.PageSettings) -> None:
     batch = c.slider("batch", "Batch size B", *rd.BATCH_RANGE, D["batch"], 8, container=st.container(width=360))
     bs = rd.BatchSettings(s, int(batch))
