@@ -455,6 +455,27 @@ def _links(runs: list[dict], single: list[dict]) -> dict[str, Any]:
     return {"single": a, "under_load": b, "ratio": {q: _ratio(b[q], a[q]) for q in ("p50", "p95")}}
 
 
+def _span(r: dict) -> tuple[float, float]:
+    return r["t_end"] - (r["latency_s"] or 0.0), r["t_end"]
+
+
+def _in_flight(run: dict, runs: list[dict]) -> int:
+    """How many other completed runs overlapped ``run`` in time (the queue it met)."""
+    a, b = _span(run)
+    return sum(1 for r in runs if r is not run and r["latency_s"] is not None and r["t_end"] > a and _span(r)[0] < b)
+
+
+def _timeline(runs: list[dict]) -> list[dict[str, Any]]:
+    """Every completed run, in order of its start (seconds from the first), for finding what a slow one met."""
+    done = [r for r in runs if r["latency_s"] is not None and r["t_end"]]
+    if not done:
+        return []
+    t0 = min(_span(r)[0] for r in done)
+    return [{"start_s": round(_span(r)[0] - t0, 3), "latency_s": round(r["latency_s"], 3), "kind": r["kind"],
+             "page": _page_label(r["page"]), "control": r["control"]}
+            for r in sorted(done, key=lambda r: _span(r)[0])]
+
+
 def summarize(drive: dict[str, Any]) -> dict[str, Any]:
     every = drive["runs"]
     runs = [r for r in every if r["kind"] in ("first", "move")]
@@ -472,10 +493,12 @@ def summarize(drive: dict[str, Any]) -> dict[str, Any]:
             "controls": {_page_label(p["path"]): p["controls"] for p in drive["plans"]},
             "warmup_problems": drive["warmup_problems"],
             "slowest_moves": [
-                f"{_page_label(r['page'])}:{r['control']} {1e3 * r['latency_s']:.0f} ms"
+                f"{_page_label(r['page'])}:{r['control']} {1e3 * r['latency_s']:.0f} ms "
+                f"({_in_flight(r, every)} other runs in flight)"
                 for r in sorted((r for r in runs if r["kind"] == "move" and r["latency_s"] is not None),
                                 key=lambda r: -r["latency_s"])[:5]
             ],
+            "timeline": _timeline(every),
             "problem_samples": sorted({f"{_page_label(r['page'])}: {p}" for r in runs for p in r["problems"]})[:20]}
 
 
