@@ -163,3 +163,18 @@ def test_a_wide_deep_network_builds_fewer_layers_and_says_so():
     assert d.depth < 100 and d.asked_depth == 100
     assert d.depth * 512 ** 2 <= jac.DEEP_WORK < (d.depth + 1) * 512 ** 2
     assert f"builds {d.depth} layers, not 100" in jac.deep_cap_text(d)
+
+
+def test_a_long_wait_or_hold_is_logged_by_name(monkeypatch, caplog):
+    import logging
+
+    from explorer.app import limits
+
+    monkeypatch.setattr(limits, "SLOW_S", 0.0)
+    limiter = WorkLimiter(1)
+    with caplog.at_level(logging.WARNING, logger="explorer.limits"):
+        limited(lambda job: None, limiter=limiter)(Job(10))
+        limited(lambda job: None, limiter=limiter)(Job(0))  # light: takes no slot, logs nothing
+    lines = [r.getMessage() for r in caplog.records if r.name == "explorer.limits"]
+    assert len(lines) == 1 and lines[0].startswith("heavy work test_a_long_wait_or_hold_is_logged_by_name.<locals>")
+    assert limiter.active == 0 and limiter.waiting == 0

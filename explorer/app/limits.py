@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -36,6 +38,9 @@ def _slots_from_env(default: int = 1) -> int:
     return value if value >= 1 else default
 
 
+SLOW_S = 2.0
+"""A heavy computation that waits or holds its slot longer than this (seconds) is logged, named."""
+
 HEAVY_SLOTS = _slots_from_env()
 """Heavy computations allowed at once in one process (``GE_HEAVY_SLOTS``; 1 on a 2-core server)."""
 
@@ -49,20 +54,42 @@ class WorkLimiter:
         self._lock = threading.Lock()
         self.active = 0
         self.peak = 0
+        self.waiting = 0
+        """Computations queued for a slot right now."""
 
     @contextlib.contextmanager
-    def slot(self) -> Iterator[None]:
-        """Hold one slot for the duration of the block (waits while all are taken)."""
-        with self._semaphore:
-            with self._lock:
-                self.active += 1
-                self.peak = max(self.peak, self.active)
-            try:
-                yield
-            finally:
-                with self._lock:
-                    self.active -= 1
+    def slot(self, name: str = "") -> Iterator[None]:
+        """Hold one slot for the duration of the block (waits while all are taken).
 
+        A wait or a hold longer than :data:`SLOW_S` is logged with ``name``, so a
+        server's log says which settings kept a room waiting.
+        """
+        asked = time.perf_counter()
+        with self._lock:
+            self.waiting += 1
+        try:
+            self._semaphore.acquire()
+        finally:
+            with self._lock:
+                self.waiting -= 1
+        got = time.perf_counter()
+        with self._lock:
+            self.active += 1
+            self.peak = max(self.peak, self.active)
+            queued = self.waiting
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.active -= 1
+            self._semaphore.release()
+            held = time.perf_counter() - got
+            if got - asked > SLOW_S or held > SLOW_S:
+                _LOG.warning("heavy work %s waited %.1f s for a slot, held it %.1f s (%d queued behind it)",
+                             name or "?", got - asked, held, queued)
+
+
+_LOG = logging.getLogger("explorer.limits")
 
 HEAVY_WORK = WorkLimiter(HEAVY_SLOTS)
 """The one limiter every heavy cached computation of the process shares."""
@@ -81,7 +108,7 @@ def limited(fn: F, heavy: Callable[..., bool] | None = None, limiter: WorkLimite
     def run(*args: Any, **kwargs: Any) -> Any:
         if not is_heavy(*args, **kwargs):
             return fn(*args, **kwargs)
-        with limiter.slot():
+        with limiter.slot(getattr(fn, "__qualname__", "")):
             return fn(*args, **kwargs)
 
     return run  # type: ignore[return-value]
