@@ -192,8 +192,7 @@ def _axis_titles(spec: dict) -> list[str]:
 def test_snippets_are_offered_with_the_figures(spec):
     at = load(spec)
     snippets = [c.value for c in at.code if "from explorer import sim" in c.value]
-    if spec.key in ("power", "eigenvalues", "jacobian", "activations"):
-        assert snippets, "no NumPy snippet on the page"
+    assert snippets, "no NumPy snippet on the page"
 
 
 def test_export_keeps_a_recipe_not_the_spec_and_names_log_columns():
