@@ -279,7 +279,8 @@ def test_sweep_spans_from_0_1_to_four_times_the_threshold():
 def test_grid_and_saturation_are_those_of_the_pages_network():
     s = rnn_settings("tanh_vanishing")
     grid = rd.jacobian_grid(s)
-    assert list(grid.steps) == list(sim.jacobian_grid_steps(s.T, s.n))
+    assert list(grid.steps) == list(sim.jacobian_grid_steps(s.T, s.n, max_cells=rd.GRID_CELLS))
+    assert len(grid.steps) == rd.GRID_CELLS + 1
     sat = rd.saturation(s)
     assert sat.derivatives.size == s.T * s.n and sat.gamma == 1.0 and sat.activation == "tanh"
     assert 0.0 < sat.fraction_saturated < 1.0 and sat.mean_derivative < sat.gamma

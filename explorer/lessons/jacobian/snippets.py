@@ -41,7 +41,8 @@ def sweep(s: rd.RNNSettings, sweep: tuple = tuple(RNN_DEFAULTS["sweep"]), **_) -
 
 def pairs(s: rd.RNNSettings, **_) -> str:
     return (HEAD + rnn_code(s)
-            + f"grid = sim.jacobian_norm_grid(tr, sim.jacobian_grid_steps({s.T}, {s.n}))  # ||dx_t/dx_k|| for t >= k\n"
+            + f"steps = sim.jacobian_grid_steps({s.T}, {s.n}, max_cells={rd.GRID_CELLS})\n"
+              "grid = sim.jacobian_norm_grid(tr, steps)  # ||dx_t/dx_k|| for t >= k\n"
               "print(grid)\n")
 
 
