@@ -86,6 +86,8 @@ def test_every_race_of_the_gated_page_is_warmed():
     from explorer.lessons.gated import reading as rd
 
     queries = [q for path, q in warmup.further_links() if path == "gated-memory"]
+    products = [q for q in queries if "gm_lag" not in q]
+    queries = [q for q in queries if "gm_lag" in q]
     races = set()
     for q in queries:
         v = {k: vals[0] for k, vals in parse_qs(q).items()}
@@ -94,6 +96,12 @@ def test_every_race_of_the_gated_page_is_warmed():
     lags = range(rd.MIN_LAG, rd.MAX_LAG + 1, rd.LAG_STEP)
     assert races == {(lag, b, c) for lag in lags for b in rd.FORGET_BIAS_LABELS for c in ("true", "false")}
     assert len(queries) == len(races)
+    # and each scenario's long horizon, for every forget bias: the products there are heavy work
+    from explorer.lessons.gated.scenarios import SCENARIOS
+
+    long = {s.values["T"] for s in SCENARIOS if rd.ProductSettings(s.values["fbias"], s.values["T"]).heavy}
+    assert long and {(v["gm_fbias"][0], int(v["gm_T"][0])) for v in map(parse_qs, products)} == {
+        (b, T) for b in rd.FORGET_BIAS_LABELS for T in long}
 
 
 def test_a_typed_lag_runs_on_the_slider_grid():

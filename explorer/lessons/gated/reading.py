@@ -21,6 +21,7 @@ import numpy as np
 
 from explorer import sim
 from explorer.format import LN10, fmt_pow10
+from explorer.lessons.gated.scenarios import LONG_HORIZON
 from explorer.reading import Verdict
 from explorer.sim import Regime
 
@@ -105,7 +106,7 @@ class ProductSettings:
     @property
     def heavy(self) -> bool:
         """Long horizons take the server's heavy-work slot (and show a spinner)."""
-        return self.T > 500
+        return self.T > LONG_HORIZON
 
 
 @dataclass(frozen=True, eq=False)

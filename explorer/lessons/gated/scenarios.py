@@ -51,10 +51,18 @@ SCENARIOS: tuple[Scenario, ...] = (
 )
 
 
+LONG_HORIZON = 500
+"""Horizons T above this make the products figure heavy work (about 0.5 s of CPU at T = 1000)."""
+
 WARM_QUERIES: tuple[str, ...] = tuple(
     f"gm_lag={lag}&gm_fbias={fbias}&gm_clip={'true' if clip else 'false'}"
     for lag in range(5, 61, 5) for fbias in ("chrono", "one", "zero") for clip in (True, False)
+) + tuple(
+    f"gm_fbias={fbias}&gm_T={T}"
+    for T in sorted({s.values["T"] for s in SCENARIOS if s.values["T"] > LONG_HORIZON})
+    for fbias in ("chrono", "one", "zero")
 )
-"""Every race the page's controls can ask for (the lag slider moves in steps of 5). The server's
-warm-up trains them all in the background after the scenario links, so no viewer waits for a
-training run and a room changing the lag costs the server nothing."""
+"""Every race the page's controls can ask for (the lag slider moves in steps of 5), then the products
+of every forget bias at each scenario's long horizon. The server's warm-up computes them all in the
+background after the scenario links, so no viewer waits for a training run, a room changing the lag
+costs the server nothing, and neither does a room changing the forget bias on a long-horizon link."""
