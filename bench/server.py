@@ -101,6 +101,7 @@ class StreamlitServer:
     def start(self) -> StreamlitServer:
         env = dict(os.environ, PYTHONUNBUFFERED="1", **self.env)
         if self.log_path:
+            self.log_path.parent.mkdir(parents=True, exist_ok=True)  # --server-logs may name a new folder
             self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         out = self._log or subprocess.DEVNULL
         self.proc = subprocess.Popen(self.command(), cwd=self.cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
