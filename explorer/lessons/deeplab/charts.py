@@ -242,7 +242,7 @@ def spectrum_chart(spectra: dict[str, JacobianSpectrum], *, height: int = 320):
     labels = list(spectra)
     chart = alt.Chart(df).mark_line(strokeWidth=2.5, clip=True, interpolate="step-after").encode(
         x=alt.X("rank:Q", title="rank i / width (largest first)", scale=alt.Scale(domain=[0, 1], nice=False)),
-        y=alt.Y("log10_s:Q", axis=log10_axis("singular value s_i (log scale)"),
+        y=alt.Y("log10_s:Q", axis=log10_axis("singular value (log scale)"),
                 scale=alt.Scale(domain=_domain(df["log10_s"].to_numpy()), nice=False)),
         **_series(labels, SPECTRUM_COLORS[:len(labels)], [SOLID, THEORY_DASH, SOLID, THEORY_DASH][:len(labels)],
                   columns=1),
