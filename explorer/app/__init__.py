@@ -52,11 +52,12 @@ def start_page(key: str, intro: str) -> Controls:
     return c
 
 
-# Streamlit runs a full garbage collection after every script run (runner.postScriptGC), and
-# one process serves every viewer. With NumPy, SciPy, pandas and Altair loaded that pass walks
-# ~160,000 long-lived objects: about 75 ms of CPU per rerun here, more than a figure's own work.
-# Those objects live as long as the process, so they are moved out of the collector's reach
-# once, when the app's modules have been imported; each run's own garbage is still collected.
+# One process serves every viewer. With NumPy, SciPy, pandas and Altair loaded, a full garbage
+# collection walks ~160,000 long-lived objects (about 75 ms of CPU here). .streamlit/config.toml
+# turns off Streamlit's full collection after every run (runner.postScriptGC); Python's own
+# generational collector still makes full passes now and then. The long-lived objects live as
+# long as the process, so they are moved out of the collector's reach once, when the app's
+# modules have been imported; each run's own garbage is still collected.
 gc.freeze()
 
 # Threads of viewers' sessions share two malloc arenas, so memory one frees another reuses
