@@ -66,16 +66,20 @@ def zero_reveal(values: Values) -> Reveal:
     return Reveal(float(lag) if lag is not None else 0.0, numbers, why, tolerance=0.0, slack=0.5)
 
 
+def _deep_settings(values: Values) -> rd.DeepSettings:
+    return rd.DeepSettings(act=str(values["d_act"]), init=str(values["d_init"]), sigma_w=float(values["d_sw"]),
+                           sigma_b=float(values["d_sb"]), depth=int(values["d_depth"]), width=int(values["d_width"]),
+                           seed=int(values["d_seed"]))
+
+
 def _deep(values: Values) -> tuple[rd.DeepSettings, sim.DeepGradients]:
-    d = rd.DeepSettings(act=str(values["d_act"]), init=str(values["d_init"]), sigma_w=float(values["d_sw"]),
-                        sigma_b=float(values["d_sb"]), depth=int(values["d_depth"]), width=int(values["d_width"]),
-                        seed=int(values["d_seed"]))
+    d = _deep_settings(values)
     return d, sim.deep_network_gradients(d.depth, d.width, d.act, sigma_w=d.sigma_w, sigma_b=d.sigma_b,
                                          init=d.init, seed=d.seed)
 
 
 def deep_prompt(values: Values) -> str:
-    d, _ = _deep(values)
+    d = _deep_settings(values)  # the prompt names the settings; the gradients are computed on reveal
     return (f"A {d.depth}-layer network of width {d.width} with {ACTIVATION_LABELS[d.act]} units and "
             f"{rd.INITS[d.init]} weights: by how many orders of magnitude is the gradient at the first layer "
             "smaller than at the last? (Negative if it is larger.)")
