@@ -14,6 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from explorer.format import ACTIVATION_LABELS
 from explorer.sim import Regime
 
 OKABE_ITO = {
@@ -35,15 +36,6 @@ ACTIVATION_COLORS = {
     "leaky_relu": OKABE_ITO["purple"],
     "gelu": OKABE_ITO["vermillion"],
     "identity": OKABE_ITO["grey"],
-}
-
-ACTIVATION_LABELS = {
-    "sigmoid": "Sigmoid",
-    "tanh": "Tanh",
-    "relu": "ReLU",
-    "leaky_relu": "Leaky ReLU",
-    "gelu": "GELU",
-    "identity": "Identity",
 }
 
 # Meaning-level colours used across pages.

@@ -16,6 +16,16 @@ import numpy as np
 LN10 = math.log(10.0)
 """``ln 10``: divide a natural log by it to get a log10."""
 
+ACTIVATION_LABELS = {
+    "sigmoid": "Sigmoid",
+    "tanh": "Tanh",
+    "relu": "ReLU",
+    "leaky_relu": "Leaky ReLU",
+    "gelu": "GELU",
+    "identity": "Identity",
+}
+"""How prose, captions and chart legends name each activation of :mod:`explorer.sim`."""
+
 
 def log10_of(log_values) -> np.ndarray:
     """Natural logs to log10 as a float array, keeping ``-inf`` and NaN as they are."""

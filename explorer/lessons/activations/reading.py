@@ -17,8 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from explorer import sim
-from explorer.chartkit import ACTIVATION_LABELS
-from explorer.format import count_text, fmt_pow10, fmt_sci
+from explorer.format import ACTIVATION_LABELS, count_text, fmt_pow10, fmt_sci
 from explorer.reading import Verdict, regime_of_rate
 from explorer.sim import Regime
 

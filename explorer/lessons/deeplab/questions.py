@@ -12,7 +12,6 @@ import math
 import numpy as np
 
 from explorer import format as fmt
-from explorer.chartkit import ACTIVATION_LABELS
 from explorer.lessons.deeplab import reading as rd
 from explorer.question import Question, Reveal, Values
 from explorer.sim import Regime
@@ -27,7 +26,7 @@ def _settings(values: Values) -> rd.PageSettings:
 
 
 def _network(s: rd.PageSettings) -> str:
-    return f"{ACTIVATION_LABELS[s.act]}, σ_w = {s.sigma_w:.4g}, σ_b = {s.sigma_b:g}"
+    return f"{fmt.ACTIVATION_LABELS[s.act]}, σ_w = {s.sigma_w:.4g}, σ_b = {s.sigma_b:g}"
 
 
 def _measured_text(m: rd.Measured) -> str:

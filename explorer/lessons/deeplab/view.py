@@ -3,7 +3,7 @@
 import streamlit as st
 
 from explorer import app, sim
-from explorer.chartkit import ACTIVATION_LABELS as LABEL
+from explorer.format import ACTIVATION_LABELS as LABEL
 from explorer.lessons.deeplab import charts, snippets
 from explorer.lessons.deeplab import reading as rd
 from explorer.lessons.deeplab.scenarios import DEFAULTS as D

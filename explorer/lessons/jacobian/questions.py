@@ -8,7 +8,6 @@ import numpy as np
 
 from explorer import format as fmt
 from explorer import sim
-from explorer.chartkit import ACTIVATION_LABELS
 from explorer.lessons.jacobian import reading as rd
 from explorer.question import Question, Reveal, Values
 
@@ -25,7 +24,7 @@ def _profile(values: Values) -> tuple[rd.RNNSettings, np.ndarray, sim.BoundSumma
 
 def lag_prompt(values: Values) -> str:
     s = rd.RNNSettings.from_values(values)
-    return (f"σ_max(W_rec) = {s.target:g} with {ACTIVATION_LABELS[s.act]}, so η = σ_max·γ = "
+    return (f"σ_max(W_rec) = {s.target:g} with {fmt.ACTIVATION_LABELS[s.act]}, so η = σ_max·γ = "
             f"{s.target * sim.activation(s.act).gamma:g}. Will the gradient {min(LAG, s.T)} steps back, "
             f"‖∂x_T/∂x_(T−{min(LAG, s.T)})‖, be larger or smaller than 1?")
 
@@ -80,7 +79,7 @@ def _deep(values: Values) -> tuple[rd.DeepSettings, sim.DeepGradients]:
 
 def deep_prompt(values: Values) -> str:
     d = _deep_settings(values)  # the prompt names the settings; the gradients are computed on reveal
-    return (f"A {d.depth}-layer network of width {d.width} with {ACTIVATION_LABELS[d.act]} units and "
+    return (f"A {d.depth}-layer network of width {d.width} with {fmt.ACTIVATION_LABELS[d.act]} units and "
             f"{rd.INITS[d.init]} weights: by how many orders of magnitude is the gradient at the first layer "
             "smaller than at the last? (Negative if it is larger.)")
 

@@ -22,8 +22,7 @@ from typing import Any
 import numpy as np
 
 from explorer import sim
-from explorer.chartkit import ACTIVATION_LABELS
-from explorer.format import LN10, count_text, factor_text, fmt_pow10
+from explorer.format import ACTIVATION_LABELS, LN10, count_text, factor_text, fmt_pow10
 from explorer.reading import Verdict
 from explorer.sim import Regime
 
