@@ -13,6 +13,18 @@ computation inside ``st.cache_data``, which runs only on a miss.
 
 Each page's caps (``RNN_WORK`` and the like in its ``reading.py``) bound how
 long one slot is held; this module bounds how many are held at once.
+
+Holding a slot is not enough on its own: a heavy computation running in a thread
+of the server still takes its share of the one Python interpreter, so every other
+viewer's rerun slowed down while it ran (measured with ``python -m bench.load
+--isolation``). Heavy computations therefore run in a :class:`HeavyWorker`, one
+separate process per slot, started on the first heavy miss: the server's thread
+waits for the answer without holding the interpreter, and the maths runs on the
+other core. The worker imports only :mod:`explorer.sim` and the page's
+``reading.py`` (no Streamlit, Altair or pandas). A computation whose function or
+arguments cannot be sent to another process (a progress callback, a closure) runs
+in the server's thread as before, and so does everything when ``GE_HEAVY_WORKER``
+is ``thread``.
 """
 
 from __future__ import annotations
@@ -25,6 +37,8 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
+
+from explorer.worker import HeavyWorker
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -95,13 +109,30 @@ HEAVY_WORK = WorkLimiter(HEAVY_SLOTS)
 """The one limiter every heavy cached computation of the process shares."""
 
 
+def _worker_mode_from_env(default: str = "process") -> str:
+    """``GE_HEAVY_WORKER`` (``process`` or ``thread``), else ``default``."""
+    value = os.environ.get("GE_HEAVY_WORKER", default).strip().lower()
+    return value if value in ("process", "thread") else default
+
+
+WORKER_MODE = _worker_mode_from_env()
+"""Where heavy computations run: ``process`` (a :class:`HeavyWorker`) or ``thread`` (``GE_HEAVY_WORKER``)."""
+
+HEAVY_WORKER = HeavyWorker(HEAVY_SLOTS, WORKER_MODE)
+"""The worker processes every heavy cached computation of the process is sent to."""
+
+
 def settings_are_heavy(*args: Any, **kwargs: Any) -> bool:
     """True when any argument is a settings object whose ``heavy`` property is true."""
     return any(getattr(a, "heavy", False) is True for a in (*args, *kwargs.values()))
 
 
-def limited(fn: F, heavy: Callable[..., bool] | None = None, limiter: WorkLimiter = HEAVY_WORK) -> F:
-    """``fn`` taking a slot of ``limiter`` whenever ``heavy(*args, **kwargs)`` (default: the settings say so)."""
+def limited(fn: F, heavy: Callable[..., bool] | None = None, limiter: WorkLimiter = HEAVY_WORK,
+            worker: HeavyWorker | None = None) -> F:
+    """``fn`` taking a slot of ``limiter`` whenever ``heavy(*args, **kwargs)`` (default: the settings say so).
+
+    Under the slot, the computation runs in ``worker`` (default :data:`HEAVY_WORKER`).
+    """
     is_heavy = heavy or settings_are_heavy
 
     @functools.wraps(fn)
@@ -109,6 +140,6 @@ def limited(fn: F, heavy: Callable[..., bool] | None = None, limiter: WorkLimite
         if not is_heavy(*args, **kwargs):
             return fn(*args, **kwargs)
         with limiter.slot(getattr(fn, "__qualname__", "")):
-            return fn(*args, **kwargs)
+            return (worker or HEAVY_WORKER).run(fn, *args, **kwargs)
 
     return run  # type: ignore[return-value]

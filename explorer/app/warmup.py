@@ -22,7 +22,8 @@ settings (bounded per function by ``max_entries`` and ``max_size``). Once the
 room has been empty for ``server.disconnectedSessionTTL`` seconds, so that every
 closed tab's session has expired, the same thread clears ``st.cache_data``,
 hands the freed memory back to the operating system
-(:func:`explorer.app.memory.release_memory`) and warms the published links again: the process returns
+(:func:`explorer.app.memory.release_memory`), replaces the heavy-work process
+(:mod:`explorer.worker`) by a fresh one, and warms the published links again: the process returns
 to its pre-lecture size with the slide links still computed.
 """
 
@@ -35,7 +36,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from explorer.app import memory
+from explorer.app import limits, memory
 from explorer.app.registry import HOME, PAGES
 
 DONE_MESSAGE = "Gradient Explorer warm-up done"
@@ -219,6 +220,8 @@ def _warm_all(runtime, loop: asyncio.AbstractEventLoop) -> None:
             continue
         st.cache_data.clear()
         released = memory.release_memory()
+        limits.HEAVY_WORKER.shutdown()  # a fresh worker holds none of the lecture's freed heap
+        limits.HEAVY_WORKER.start()
         runs, failed, seconds = _warm_links(runtime, loop, log, warm_links() + _further())
         STATUS.clears += 1
         seen, visited, empty_since = _connects(runtime), False, None
@@ -250,5 +253,6 @@ def start_once() -> bool:
         if _once:
             return False
         _once.append(True)
+    limits.HEAVY_WORKER.start()  # its imports run beside the warm-up, not in the first heavy request
     threading.Thread(target=_warm_all, args=(runtime, loop), name="explorer-warmup", daemon=True).start()
     return True
