@@ -29,10 +29,12 @@ first loads and interactions; errors (exception elements, ``st.error`` alerts,
 dropped sockets, runs that timed out, runs that ended without success, failed
 connects); charts whose named datasets were not delivered; completed requests
 and script runs (``new_session`` messages, whole-page plus fragment) per second
-over the load window; server CPU seconds over the load (``/proc/PID/stat``);
-server RSS before the load (after the warm-up), its peak (``VmRSS`` of
-``/proc/PID/status`` sampled every 0.5 s) and after every viewer closed plus
-``--after-wait`` seconds. Streamlit keeps a closed viewer's session for
+over the load window; server CPU seconds over the load (``/proc/PID/stat`` of
+the server and of its heavy-work worker process); memory of the server and its
+worker before the load (after the warm-up), its peak (sampled every 0.5 s) and
+after every viewer closed plus ``--after-wait`` seconds, both as summed RSS
+(which counts the libraries both processes map twice) and as summed PSS
+(``/proc/PID/smaps_rollup``, shared pages divided among their sharers). Streamlit keeps a closed viewer's session for
 ``server.disconnectedSessionTTL`` seconds (120 in ``.streamlit/config.toml``),
 so unless the wait is longer than that, "after" still holds those sessions.
 Each latency of the app is also given as a ratio to the trivial app's same
@@ -64,7 +66,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.interaction import url_bound_controls
-from bench.server import _NO_PROXY, ROOT, StreamlitServer, trivial_app
+from bench.server import _NO_PROXY, ROOT, StreamlitServer, process_tree, trivial_app
 from bench.wsclient import ProtocolError, RunResult, Session
 
 __all__ = ["main", "run_load"]
@@ -206,14 +208,6 @@ async def _viewer(index: int, slot: int, server_url: str, plan: PagePlan, *, arr
         await session.close()
 
 
-def _rss_of(pid: int) -> int:
-    """VmRSS of one process, in bytes (0 if it reports none)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    return 0
-
-
 class _RssSampler:
     """The peak of ``read()`` (bytes) every :data:`RSS_SAMPLE_S` seconds, in a task of its own."""
 
@@ -277,16 +271,23 @@ class _Target:
                          if line.startswith("cache_memory_bytes{") and 'cache_type="st_cache_data"' in line)
         return total
 
+    def _servers(self):
+        return getattr(self.server, "servers", None) or [self.server]
+
     def rss(self) -> int:
-        """Summed RSS of the Streamlit processes."""
-        return sum(_rss_of(pid) for pid in self.pids)
+        """Summed RSS of the Streamlit processes and their heavy-work workers."""
+        return sum(s.rss_bytes() for s in self._servers())
+
+    def pss(self) -> int:
+        """The same processes' PSS: what they add to the machine's memory, shared pages counted once."""
+        return sum(s.pss_bytes() for s in self._servers())
 
 
 async def _drive(server, plans: list[PagePlan] | None, pages: list[tuple[str, str]], *,
                  viewers: int, ramp: float, think: float, interactions: int, run_timeout: float,
                  after_wait: float, seed: int, heavy_viewers: int = 0, links: str = "scenario") -> dict[str, Any]:
     target = _Target(server)
-    rss_start = target.rss()
+    rss_start, pss_start = target.rss(), target.pss()
     # Before the load: each page once, which also lists its URL-bound controls.
     warm_problems: list[str] = []
     used: dict[str, list] = {}
@@ -322,11 +323,12 @@ async def _drive(server, plans: list[PagePlan] | None, pages: list[tuple[str, st
     else:
         warmup = None
     await asyncio.sleep(1.0)
-    sampler = _RssSampler(target.rss)
-    rss_before = target.rss()
+    sampler, pss_sampler = _RssSampler(target.rss), _RssSampler(target.pss)
+    rss_before, pss_before = target.rss(), target.pss()
     cache_before = await asyncio.to_thread(target.cache_bytes)
     per_viewer_limit = ramp + interactions * (think * (1 + JITTER) + run_timeout) + run_timeout + 30
     sampler.start(per_viewer_limit + after_wait + 30)
+    pss_sampler.start(per_viewer_limit + after_wait + 30)
     cpu0 = target.cpu_seconds()
     runs: list[Run] = []
     rng = random.Random(seed)
@@ -357,7 +359,7 @@ async def _drive(server, plans: list[PagePlan] | None, pages: list[tuple[str, st
                             t_end=t_done))
     cpu1 = target.cpu_seconds()
     await asyncio.sleep(after_wait)
-    rss_after = target.rss()
+    rss_after, pss_after = target.rss(), target.pss()
     # Streamlit drops an expired session only when its session store is next written to, i.e.
     # when the next viewer arrives: one probe viewer opens the home page, then memory is read again.
     probe = Session(target.url, "", timeout=run_timeout)
@@ -365,10 +367,12 @@ async def _drive(server, plans: list[PagePlan] | None, pages: list[tuple[str, st
         await probe.connect()
     await probe.close()
     await asyncio.sleep(3.0)
-    rss_probe = target.rss()
+    rss_probe, pss_probe = target.rss(), target.pss()
     cache_after = await asyncio.to_thread(target.cache_bytes)
     await sampler.stop()
+    await pss_sampler.stop()
     peak = max(sampler.peak, rss_before, rss_after)
+    pss_peak = max(pss_sampler.peak, pss_before, pss_after)
     light = [r for r in runs if r.kind != "heavy"]
     completed = [r for r in light if r.latency_s is not None]
     window = max(1e-9, (max((r.t_end for r in completed), default=t0) - t0))
@@ -392,6 +396,12 @@ async def _drive(server, plans: list[PagePlan] | None, pages: list[tuple[str, st
             "rss_after_mb": rss_after / 2**20,
             "rss_after_probe_mb": rss_probe / 2**20,
             "rss_samples": sampler.samples,
+            "pss_start_mb": pss_start / 2**20,
+            "pss_before_mb": pss_before / 2**20,
+            "pss_peak_mb": pss_peak / 2**20,
+            "pss_after_mb": pss_after / 2**20,
+            "pss_after_probe_mb": pss_probe / 2**20,
+            "worker_processes": sum(len(process_tree(pid)) - 1 for pid in target.pids),
             "cache_before_mb": None if cache_before is None else cache_before / 2**20,
             "cache_after_mb": None if cache_after is None else cache_after / 2**20,
             "after_wait_s": after_wait,
@@ -527,6 +537,11 @@ def _server_row(name: str, srv: dict[str, Any]) -> None:
           f"{srv['cpu_s'] / srv['load_window_s']:10.2f} | {srv['rss_before_mb']:14.0f} {srv['rss_peak_mb']:6.0f} "
           f"{srv['rss_after_mb']:6.0f} {srv['rss_after_probe_mb']:6.0f} | cache MB {_mb(srv['cache_before_mb'])}"
           f" -> {_mb(srv['cache_after_mb'])}")
+    if srv.get("pss_before_mb") is not None:
+        print(f"{'':16s} {'':>5s} {'':>7s} {'':>8s} {'':>6s} {'':>6s} {'':>6s} {'':>10s} | "
+              f"{'PSS ' + format(srv['pss_before_mb'], '.0f'):>14s} {srv['pss_peak_mb']:6.0f} "
+              f"{srv['pss_after_mb']:6.0f} {srv['pss_after_probe_mb']:6.0f} | "
+              f"{srv.get('worker_processes', 0)} heavy-work worker process(es) counted in both")
 
 
 def _mb(x: float | None) -> str:

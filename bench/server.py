@@ -4,8 +4,9 @@
 
     with StreamlitServer("streamlit_app.py") as server:
         server.url           # http://127.0.0.1:<free port>
-        server.cpu_seconds() # utime + stime of the server and its waited-for children
-        server.rss_bytes()
+        server.cpu_seconds() # CPU of the server and of its child processes (the heavy-work worker)
+        server.rss_bytes()   # RSS of the server and its children, summed
+        server.pss_bytes()   # the same, with pages they share counted once (PSS)
 
 The server is started with ``--server.headless true --server.address 127.0.0.1
 --browser.gatherUsageStats false --server.fileWatcherType none`` on a free
@@ -29,7 +30,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-__all__ = ["TRIVIAL_APP", "StreamlitServer", "free_port", "trivial_app"]
+__all__ = ["TRIVIAL_APP", "StreamlitServer", "free_port", "process_tree", "pss_of", "trivial_app"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,6 +44,35 @@ TRIVIAL_APP = (
 _CLK_TCK = os.sysconf("SC_CLK_TCK")
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def _stat_of(pid: int) -> list[str]:
+    """Fields 3... of ``/proc/PID/stat`` (``f[0]`` is the state, ``f[1]`` the parent)."""
+    raw = Path(f"/proc/{pid}/stat").read_text()
+    return raw[raw.rindex(")") + 2:].split()  # after "pid (comm) "; comm may hold spaces
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and every living descendant of it (the worker processes a server started)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                children.setdefault(int(_stat_of(int(entry.name))[1]), []).append(int(entry.name))
+    tree, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        tree.append(p)
+        todo.extend(children.get(p, ()))
+    return tree
+
+
+def pss_of(pid: int) -> int:
+    """Proportional set size of one process in bytes: each page it shares divided among its sharers."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    return 0
 
 
 def free_port() -> int:
@@ -167,17 +197,36 @@ class StreamlitServer:
 
     # -- resources ------------------------------------------------------------------
     def _stat_fields(self) -> list[str]:
-        raw = Path(f"/proc/{self.pid}/stat").read_text()
-        return raw[raw.rindex(")") + 2:].split()  # after "pid (comm) "; comm may hold spaces
+        return _stat_of(self.pid)
 
     def cpu_seconds(self) -> float:
-        """utime + stime + cutime + cstime of the server, in seconds (clock-tick resolution)."""
+        """CPU seconds of the server (its utime + stime, and its exited children's) and its living children.
+
+        The heavy-work worker (explorer.worker) is a child: its CPU is the server's too.
+        """
         f = self._stat_fields()
         # Fields 14-17 of proc(5), counted from 1; f[0] is field 3 (state).
-        return sum(int(x) for x in f[11:15]) / _CLK_TCK
+        total = sum(int(x) for x in f[11:15])
+        for pid in process_tree(self.pid)[1:]:
+            with contextlib.suppress(OSError):
+                total += sum(int(x) for x in _stat_of(pid)[11:13])
+        return total / _CLK_TCK
 
     def rss_bytes(self) -> int:
-        return int(self._stat_fields()[21]) * _PAGE  # field 24: rss in pages
+        """RSS of the server and its living children, summed (pages they share count once each)."""
+        total = 0
+        for pid in process_tree(self.pid):
+            with contextlib.suppress(OSError):
+                total += int(_stat_of(pid)[21]) * _PAGE  # field 24: rss in pages
+        return total
+
+    def pss_bytes(self) -> int:
+        """PSS of the server and its living children, summed: shared pages divided among their sharers."""
+        total = 0
+        for pid in process_tree(self.pid):
+            with contextlib.suppress(OSError):
+                total += pss_of(pid)
+        return total
 
 
 CLOCK_TICK_S = 1.0 / _CLK_TCK

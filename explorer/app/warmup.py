@@ -233,11 +233,10 @@ def _warm_all(runtime, loop: asyncio.AbstractEventLoop) -> None:
 def start_once() -> bool:
     """Start the warm-up thread if this process runs a Streamlit server and has not started it yet.
 
-    A no-op under AppTest and in plain imports (no running server), when ``GE_WARMUP=0``, and on
-    every call after the first. Returns whether this call started it.
+    A no-op under AppTest and in plain imports (no running server) and on every call after the
+    first. The first call in a server also starts the heavy-work process (:mod:`explorer.worker`),
+    even with ``GE_WARMUP=0``, which skips the warm-up itself. Returns whether this call started it.
     """
-    if os.environ.get("GE_WARMUP", "1") == "0":
-        return False
     from streamlit.runtime import Runtime
 
     if not Runtime.exists():
@@ -253,6 +252,8 @@ def start_once() -> bool:
         if _once:
             return False
         _once.append(True)
-    limits.HEAVY_WORKER.start()  # its imports run beside the warm-up, not in the first heavy request
+    limits.HEAVY_WORKER.start()  # its imports run now, not in the first heavy request
+    if os.environ.get("GE_WARMUP", "1") == "0":
+        return False
     threading.Thread(target=_warm_all, args=(runtime, loop), name="explorer-warmup", daemon=True).start()
     return True
