@@ -45,6 +45,21 @@ _ROOT = str(Path(__file__).resolve().parent.parent)
 
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
 
+WORKER_NICE = 10
+"""How much lower a worker's CPU priority is than its server's (``nice``; ``GE_WORKER_NICE``, 0-19).
+
+With both cores busy, Linux then gives the server's threads (every viewer's light
+reruns) about nine times the worker's share, so heavy work uses the CPU the room
+leaves idle instead of taking a core from it."""
+
+
+def _nice_from_env(default: int = WORKER_NICE) -> int:
+    try:
+        value = int(os.environ.get("GE_WORKER_NICE", default))
+    except ValueError:
+        return default
+    return value if 0 <= value <= 19 else default
+
 
 def serve(requests=None, answers=None) -> None:
     """A worker's loop: unpickle ``(fn, args, kwargs)``, pickle back ``(True, result)`` or ``(False, error)``.
@@ -55,8 +70,10 @@ def serve(requests=None, answers=None) -> None:
     if answers is None:
         answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
         os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    if requests is None:
+    if requests is None:  # a worker process of its own: lower its priority
         requests = sys.stdin.buffer
+        with contextlib.suppress(OSError):
+            os.nice(_nice_from_env())
     for name in WORKER_PRELOAD:
         __import__(name)
     while True:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -178,3 +179,67 @@ def test_a_long_wait_or_hold_is_logged_by_name(monkeypatch, caplog):
     lines = [r.getMessage() for r in caplog.records if r.name == "explorer.limits"]
     assert len(lines) == 1 and lines[0].startswith("heavy work test_a_long_wait_or_hold_is_logged_by_name.<locals>")
     assert limiter.active == 0 and limiter.waiting == 0
+
+
+def _wait_for(condition, limit_s: float = 10.0) -> None:
+    """Poll ``condition`` (bounded in time: a test that cannot proceed fails instead of hanging)."""
+    end = time.monotonic() + limit_s
+    while not condition():
+        assert time.monotonic() < end, "the limiter never reached the expected state"
+        time.sleep(0.005)
+
+
+def _served_order(limiter: WorkLimiter, owners) -> list:
+    """While one computation holds the only slot, ``owners`` ask in turn; the order they got it."""
+    order, release = [], threading.Event()
+
+    def hold():
+        with limiter.slot(owner="X"):
+            release.wait(10)
+
+    def ask(owner):
+        with limiter.slot(owner=owner):
+            order.append(owner)
+
+    threads = [threading.Thread(target=hold)]
+    threads[0].start()
+    _wait_for(lambda: limiter.active == 1)
+    for queued, owner in enumerate(owners, start=1):
+        threads.append(threading.Thread(target=ask, args=(owner,)))
+        threads[-1].start()
+        _wait_for(lambda queued=queued: limiter.waiting == queued)
+    release.set()
+    for t in threads:
+        t.join(10)
+    assert limiter.active == 0 and limiter.waiting == 0
+    return order
+
+
+def test_a_free_slot_goes_to_the_viewer_who_used_the_least_heavy_time():
+    """A asked first, but A has just used the slot and B has not: B goes first, then A."""
+    limiter = WorkLimiter(1)
+    with limiter.slot(owner="A"):
+        time.sleep(0.05)
+    assert limiter.usage("A") > 0 and limiter.usage("B") == 0
+    assert _served_order(limiter, ["A", "B"]) == ["B", "A"]
+
+
+def test_equal_viewers_are_served_in_the_order_they_asked():
+    assert _served_order(WorkLimiter(1), ["C", "D", "E"]) == ["C", "D", "E"]
+
+
+def test_past_heavy_work_is_forgiven_with_its_half_life():
+    limiter = WorkLimiter(1, half_life_s=10.0)
+    limiter._charge("A", 4.0, now=100.0)
+    assert limiter.usage("A", now=100.0) == pytest.approx(4.0)
+    assert limiter.usage("A", now=110.0) == pytest.approx(2.0)
+    assert limiter.usage("A", now=130.0) == pytest.approx(0.5)
+    assert limiter.usage("nobody", now=130.0) == 0.0
+
+
+def test_the_limiter_remembers_a_bounded_number_of_viewers():
+    limiter = WorkLimiter(1)
+    for i in range(limits.MAX_OWNERS + 50):
+        limiter._charge(i, 1.0, now=float(i))
+    assert len(limiter._usage) == limits.MAX_OWNERS
+    assert 0 not in limiter._usage and limits.MAX_OWNERS + 49 in limiter._usage

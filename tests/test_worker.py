@@ -127,3 +127,7 @@ def test_the_worker_exits_when_its_server_is_killed():
             break
         time.sleep(0.1)
     assert _gone(pid), f"worker {pid} outlived its server"
+
+
+def test_the_worker_runs_at_a_lower_cpu_priority_than_its_server(worker):
+    assert worker.run(jobs.niceness) == os.nice(0) + min(19 - os.nice(0), 10)

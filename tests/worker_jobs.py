@@ -36,3 +36,8 @@ def exit_unless_in(pid: int) -> str:
     if os.getpid() != pid:
         os._exit(3)
     return "computed in the caller"
+
+
+def niceness() -> int:
+    """This process's nice value."""
+    return os.nice(0)

@@ -6,10 +6,13 @@ deep network) holds a core for that second; three viewers asking for such
 settings with fresh seeds, again and again, would hold both cores of a small
 server while everyone else's slider waits. Every cached computation whose
 settings say they are ``heavy`` therefore runs under one shared
-:class:`WorkLimiter`: at most :data:`HEAVY_SLOTS` of them at a time, the others
-queue (their viewers see the figure's spinner), and light work never waits for
-the limiter at all. A cache hit does not take a slot either: the limit wraps the
-computation inside ``st.cache_data``, which runs only on a miss.
+:class:`WorkLimiter`: at most :data:`HEAVY_SLOTS` of them at a time, and light
+work never waits for the limiter at all. A cache hit does not take a slot
+either: the limit wraps the computation inside ``st.cache_data``, which runs
+only on a miss. The others queue (their viewers see the figure's spinner), and
+the queue is fair between viewers: a free slot goes to the viewer who has used
+the least heavy time lately, so one student's large figure is not stuck behind
+the stream of requests a few others keep sending.
 
 Each page's caps (``RNN_WORK`` and the like in its ``reading.py``) bound how
 long one slot is held; this module bounds how many are held at once.
@@ -17,26 +20,30 @@ long one slot is held; this module bounds how many are held at once.
 Holding a slot is not enough on its own: a heavy computation running in a thread
 of the server still takes its share of the one Python interpreter, so every other
 viewer's rerun slowed down while it ran (measured with ``python -m bench.load
---isolation``). Heavy computations therefore run in a :class:`HeavyWorker`, one
-separate process per slot, started on the first heavy miss: the server's thread
-waits for the answer without holding the interpreter, and the maths runs on the
-other core. The worker imports only :mod:`explorer.sim` and the page's
-``reading.py`` (no Streamlit, Altair or pandas). A computation whose function or
-arguments cannot be sent to another process (a progress callback, a closure) runs
-in the server's thread as before, and so does everything when ``GE_HEAVY_WORKER``
-is ``thread``.
+--isolation``). Heavy computations therefore run in a
+:class:`~explorer.worker.HeavyWorker`: a separate process per slot, started
+with the server, at a lower CPU priority than the server. The server's thread
+waits for the answer without holding the interpreter, and the maths runs on
+whatever CPU the server's own threads leave. A computation whose function or
+arguments cannot be sent to another process (a progress callback, a closure)
+runs in the server's thread as before, and so does everything when
+``GE_HEAVY_WORKER`` is ``thread``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import heapq
+import itertools
 import logging
 import os
 import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
+
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from explorer.worker import HeavyWorker
 
@@ -59,45 +66,90 @@ HEAVY_SLOTS = _slots_from_env()
 """Heavy computations allowed at once in one process (``GE_HEAVY_SLOTS``; 1 on a 2-core server)."""
 
 
-class WorkLimiter:
-    """A counting semaphore that also reports how many holders it has now and has had at most."""
+USAGE_HALF_LIFE_S = 30.0
+"""How fast a viewer's past heavy work is forgiven: its weight halves every this many seconds."""
 
-    def __init__(self, slots: int) -> None:
+MAX_OWNERS = 1000
+"""Viewers whose recent heavy work is remembered at most (the least recent are forgotten first)."""
+
+
+class WorkLimiter:
+    """A counting semaphore that serves its queue fairly and reports its holders now and at most.
+
+    When every slot is taken, the next free one goes to the waiting computation
+    whose ``owner`` (a viewer's session) has used the least heavy time lately
+    (held seconds, halving every :data:`USAGE_HALF_LIFE_S`); among equals, the one
+    that asked first. So a viewer who asks for one large figure is served after
+    the computation running now, however many requests a few others keep queuing.
+    """
+
+    def __init__(self, slots: int, half_life_s: float = USAGE_HALF_LIFE_S) -> None:
         self.slots = int(slots)
-        self._semaphore = threading.BoundedSemaphore(self.slots)
-        self._lock = threading.Lock()
+        self.half_life_s = float(half_life_s)
+        self._lock = threading.Condition()
+        self._free = self.slots
+        self._queue: list[tuple[float, int]] = []  # (owner's usage when it asked, ticket): a heap
+        self._tickets = itertools.count()
+        self._usage: dict[Any, tuple[float, float]] = {}  # owner -> (held seconds, as of this time)
         self.active = 0
         self.peak = 0
         self.waiting = 0
         """Computations queued for a slot right now."""
 
-    @contextlib.contextmanager
-    def slot(self, name: str = "") -> Iterator[None]:
-        """Hold one slot for the duration of the block (waits while all are taken).
+    def usage(self, owner: Any, now: float | None = None) -> float:
+        """``owner``'s held seconds, each weighted by ``2^(-age / half_life_s)``."""
+        with self._lock:
+            return self._usage_at(owner, time.monotonic() if now is None else now)
 
-        A wait or a hold longer than :data:`SLOW_S` is logged with ``name``, so a
-        server's log says which settings kept a room waiting.
+    def _usage_at(self, owner: Any, now: float) -> float:
+        held, since = self._usage.get(owner, (0.0, now))
+        return held * 0.5 ** ((now - since) / self.half_life_s)
+
+    def _charge(self, owner: Any, seconds: float, now: float) -> None:
+        self._usage[owner] = (self._usage_at(owner, now) + seconds, now)
+        if len(self._usage) > MAX_OWNERS:
+            oldest = min(self._usage, key=lambda o: self._usage[o][1])
+            del self._usage[oldest]
+
+    @contextlib.contextmanager
+    def slot(self, name: str = "", owner: Any = None) -> Iterator[None]:
+        """Hold one slot for the duration of the block (waits, fairly, while all are taken).
+
+        ``owner`` says whose work this is (None: nobody's in particular). A wait or
+        a hold longer than :data:`SLOW_S` is logged with ``name``, so a server's log
+        says which settings kept a room waiting.
         """
         asked = time.perf_counter()
         with self._lock:
+            entry = (self._usage_at(owner, time.monotonic()), next(self._tickets))
+            heapq.heappush(self._queue, entry)
             self.waiting += 1
-        try:
-            self._semaphore.acquire()
-        finally:
-            with self._lock:
+            try:
+                while not (self._free > 0 and self._queue[0] == entry):
+                    self._lock.wait()
+            except BaseException:
+                self._queue.remove(entry)
+                heapq.heapify(self._queue)
                 self.waiting -= 1
-        got = time.perf_counter()
-        with self._lock:
+                self._lock.notify_all()
+                raise
+            heapq.heappop(self._queue)
+            self.waiting -= 1
+            self._free -= 1
             self.active += 1
             self.peak = max(self.peak, self.active)
             queued = self.waiting
+            self._lock.notify_all()  # the next in line may take another free slot
+        got = time.perf_counter()
         try:
             yield
         finally:
+            held = time.perf_counter() - got
             with self._lock:
                 self.active -= 1
-            self._semaphore.release()
-            held = time.perf_counter() - got
+                self._free += 1
+                self._charge(owner, held, time.monotonic())
+                self._lock.notify_all()
             if got - asked > SLOW_S or held > SLOW_S:
                 _LOG.warning("heavy work %s waited %.1f s for a slot, held it %.1f s (%d queued behind it)",
                              name or "?", got - asked, held, queued)
@@ -122,6 +174,12 @@ HEAVY_WORKER = HeavyWorker(HEAVY_SLOTS, WORKER_MODE)
 """The worker processes every heavy cached computation of the process is sent to."""
 
 
+def _viewer() -> str | None:
+    """The session of the viewer whose script is running in this thread (None outside a script run)."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return None if ctx is None else ctx.session_id
+
+
 def settings_are_heavy(*args: Any, **kwargs: Any) -> bool:
     """True when any argument is a settings object whose ``heavy`` property is true."""
     return any(getattr(a, "heavy", False) is True for a in (*args, *kwargs.values()))
@@ -139,7 +197,7 @@ def limited(fn: F, heavy: Callable[..., bool] | None = None, limiter: WorkLimite
     def run(*args: Any, **kwargs: Any) -> Any:
         if not is_heavy(*args, **kwargs):
             return fn(*args, **kwargs)
-        with limiter.slot(getattr(fn, "__qualname__", "")):
+        with limiter.slot(getattr(fn, "__qualname__", ""), owner=_viewer()):
             return (worker or HEAVY_WORKER).run(fn, *args, **kwargs)
 
     return run  # type: ignore[return-value]
