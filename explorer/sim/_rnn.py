@@ -43,7 +43,12 @@ from explorer.sim._activations import ACTIVATIONS
 from explorer.sim._activations import activation as _activation
 from explorer.sim._constants import LN2 as _LN2
 from explorer.sim._constants import LN10 as _LN10
-from explorer.sim._linalg import SVD_MAX_SIZE, TopSingularValueTracker, top_singular_value
+from explorer.sim._linalg import (
+    SVD_MAX_SIZE,
+    StackedTopSingularValueTracker,
+    TopSingularValueTracker,
+    top_singular_value,
+)
 from explorer.sim._random_matrices import (
     gaussian_matrix,
     orthogonal_matrix,
@@ -1646,17 +1651,18 @@ def jacobian_norm_grid(trace: RNNTrace, steps) -> JacobianGrid:
     Notes
     -----
     Row ``t`` of the grid is :func:`jacobian_log_norms` ``(trace, t)`` read at the
-    grid's ``k``. Rather than one profile per row (``sum(steps)`` separate
-    products), all rows advance together: walking ``j`` down from the largest
-    step, every row with ``t >= j`` is multiplied on the right by ``J_j`` in one
-    stacked ``(rows n) x n`` matrix product, so after step ``j`` each holds
-    ``J_t ... J_j = ∂x_t/∂x_{j-1}``. Each block is renormalised by an exact power
-    of two (integer exponents accumulated per row), so nothing overflows. At a
-    grid ``k`` the largest singular value of every block is taken by the same
-    certified estimator as :func:`jacobian_profile` (within 2.5e-7 in ``ln``),
-    warm-started from the row's previous grid point with a fixed block of 8
-    (grid points are far apart, so a wide block rarely pays off); ``n <= 32``
-    uses a direct SVD.
+    grid's ``k``. Rather than one profile per row (``sum(steps)`` products of
+    ``n x n`` matrices), the Jacobians between two neighbouring grid steps are
+    multiplied once into a segment ``S_i = J_{s_{i+1}} ... J_{s_i + 1}``, and
+    all rows advance together: walking ``i`` down, every row with ``t > s_i``
+    is multiplied on the right by ``S_i`` in one batched product, so after it
+    each holds ``∂x_t/∂x_{s_i}``. That is ``max(steps) + G²/2`` products in all.
+    Segments and rows are renormalised by exact powers of two (integer
+    exponents accumulated per row), so nothing overflows. At each grid ``k``
+    the largest singular value of every row is taken by the same certified
+    estimator as :func:`jacobian_profile` (within 2.5e-7 in ``ln``), run on all
+    rows at once and warm-started from each row's previous grid point with a
+    fixed block of 8; ``n <= 32`` uses a direct SVD.
 
     References
     ----------
@@ -1698,62 +1704,64 @@ def jacobian_norm_grid(trace: RNNTrace, steps) -> JacobianGrid:
     G = grid.size
     out = np.full((G, G), np.nan)
     np.fill_diagonal(out, 0.0)
-    rows = grid[::-1]  # row r of the stack is step rows[r]; active rows form a prefix
-    column = {int(s): i for i, s in enumerate(grid)}
-    stack = np.zeros((G, n, n))
+    stack = np.zeros((G, n, n))  # row r: the product for grid row G - 1 - r; active rows form a prefix
     spare = np.empty_like(stack)
     log2_scale = np.zeros(G, dtype=np.int64)
     exact = n <= _EXACT_MAX_SIZE
-    estimators = [
-        None if exact else TopSingularValueTracker(n, min(_DEFAULT_BLOCK, n), _CERTIFY_TOLERANCE, adaptive=False)
-        for _ in range(G)
-    ]
-    W = trace.W_rec
-    pascanu = trace.form == "pascanu"
-    active = 0
+    tracker = None if exact else StackedTopSingularValueTracker(G, n, min(_DEFAULT_BLOCK, n), _CERTIFY_TOLERANCE)
     with np.errstate(under="ignore"):
-        for j in range(int(grid[-1]), 0, -1):
-            d = trace.derivatives[j - 1]
-            dmax = float(np.max(np.abs(d)))
-            shift = math.frexp(dmax)[1] if dmax > 0.0 else 0
-            d = np.ldexp(d, -shift)
-            if active:
-                flat = stack[:active].reshape(active * n, n)
-                target = spare[:active].reshape(active * n, n)
-                if pascanu:
-                    np.matmul(flat, W, out=target)
-                    target *= d[None, :]
-                else:
-                    flat *= d[None, :]
-                    np.matmul(flat, W, out=target)
-                stack, spare = spare, stack
-                log2_scale[:active] += shift
-            while active < G and rows[active] == j:
-                stack[active] = W * d[None, :] if pascanu else d[:, None] * W
-                log2_scale[active] = shift
-                active += 1
-            k = j - 1
-            record = k in column
-            if record or j % _GRID_RENORMALISE_EVERY == 0:
-                # Exact powers of two keep every block near unit size; with max|d| < 1 and
-                # ||W_rec|| <= 100 a block cannot leave the float range between two rescalings.
-                part = stack[:active]
-                peaks = np.maximum(part.max(axis=(1, 2)), -part.min(axis=(1, 2)))
-                exponents = np.where(peaks > 0.0, np.frexp(peaks)[1], 0).astype(np.int64)
-                part *= np.ldexp(1.0, -exponents)[:, None, None]
-                log2_scale[:active] += exponents
-            if not record:
-                continue
-            col = column[k]
-            for r in range(active):
-                P = stack[r]
-                fro2 = float(np.einsum("ij,ij->", P, P))
-                if fro2 == 0.0:
-                    out[G - 1 - r, col] = -math.inf
-                    continue
-                sigma = top_singular_value(P) if exact else estimators[r](P, fro2)
-                out[G - 1 - r, col] = math.log(sigma) + int(log2_scale[r]) * _LN2 if sigma > 0.0 else -math.inf
+        for i in range(G - 2, -1, -1):
+            segment, shift = _jacobian_segment(trace, int(grid[i + 1]), int(grid[i]))
+            active = G - 2 - i  # rows whose t lies above grid[i + 1]
+            np.matmul(stack[:active], segment, out=spare[:active])
+            stack, spare = spare, stack
+            stack[active] = segment
+            active += 1
+            log2_scale[:active] += shift
+            part = stack[:active]
+            _renormalise(part, log2_scale[:active])
+            fro2 = np.einsum("bij,bij->b", part, part)
+            if exact:
+                logs = np.full(active, -math.inf)
+                nonzero = np.flatnonzero(fro2 > 0.0)
+                logs[nonzero] = np.log(np.linalg.svd(part[nonzero], compute_uv=False)[:, 0])
+            else:
+                logs = tracker(part, fro2)
+            out[G - 1 - np.arange(active), i] = logs + log2_scale[:active] * _LN2
     return JacobianGrid(steps=_frozen(grid), log_norms=_frozen(out))
+
+
+def _jacobian_segment(trace: RNNTrace, t: int, k: int) -> tuple[np.ndarray, int]:
+    """``∂x_t/∂x_k = J_t ... J_{k+1}`` for ``t > k`` as ``(M, e)`` with the product ``= M · 2**e``."""
+    W, pascanu = trace.W_rec, trace.form == "pascanu"
+    M = None
+    scale = np.zeros(1, dtype=np.int64)
+    for j in range(t, k, -1):
+        d = trace.derivatives[j - 1]
+        dmax = float(np.max(np.abs(d)))
+        shift = math.frexp(dmax)[1] if dmax > 0.0 else 0
+        d = np.ldexp(d, -shift)
+        scale += shift
+        if M is None:
+            M = W * d[None, :] if pascanu else d[:, None] * W
+        elif pascanu:
+            M = (M @ W) * d[None, :]
+        else:
+            M = (M * d[None, :]) @ W
+        if (t - j) % _GRID_RENORMALISE_EVERY == _GRID_RENORMALISE_EVERY - 1:
+            _renormalise(M[None], scale)
+    return M, int(scale[0])
+
+
+def _renormalise(blocks: np.ndarray, log2_scale: np.ndarray) -> None:
+    """Scale each block (in place) by an exact power of two to a peak in [0.5, 1); add the exponents to ``log2_scale``.
+
+    With max|d| < 1 and ||W_rec|| <= 100 a block cannot leave the float range between two rescalings.
+    """
+    peaks = np.maximum(blocks.max(axis=(1, 2)), -blocks.min(axis=(1, 2)))
+    exponents = np.where(peaks > 0.0, np.frexp(peaks)[1], 0).astype(np.int64)
+    blocks *= np.ldexp(1.0, -exponents)[:, None, None]
+    log2_scale += exponents
 
 
 def jacobian_grid_steps(

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from explorer.sim import _linalg
 from explorer.sim._linalg import (
     SVD_MAX_SIZE,
+    StackedTopSingularValueTracker,
     TopSingularValueTracker,
     log_spectral_norm,
     log_top_singular_values,
@@ -106,6 +107,51 @@ def test_tracker_follows_a_growing_product_within_its_tolerance():
         got = tracker(P, float(np.sum(P * P)))
         assert abs(math.log(got) - math.log(np.linalg.norm(P, 2))) <= 2.5e-7
     assert tracker.n_block + tracker.n_frobenius + tracker.n_exact == 40
+
+
+def test_stacked_tracker_follows_growing_products_row_by_row():
+    # the grid's pattern: row r is one product that keeps growing, and a new (short) row joins each call
+    rng = np.random.default_rng(8)
+    n, rows = 48, 12
+    W = 1.05 * np.linalg.qr(rng.standard_normal((n, n)))[0] + 0.08 * rng.standard_normal((n, n))
+    tracker = StackedTopSingularValueTracker(rows, n, 8, 2.5e-7)
+    stack = np.zeros((0, n, n))
+    for call in range(rows):
+        segment = np.linalg.matrix_power(W * rng.uniform(0.5, 1.0, n)[None, :], 5)
+        stack = np.concatenate([stack @ segment, segment[None]])
+        stack /= np.abs(stack).max(axis=(1, 2))[:, None, None]  # near unit size, as the grid keeps them
+        fro2 = np.einsum("bij,bij->b", stack, stack)
+        got = tracker(stack, fro2)
+        want = np.log(np.linalg.norm(stack, 2, axis=(1, 2)))
+        assert got.shape == (call + 1,)
+        np.testing.assert_allclose(got, want, rtol=0.0, atol=2.5e-7)
+    assert tracker.n_block > 0  # most rows were certified by the block iteration ...
+    assert tracker.n_block + tracker.n_exact == rows * (rows + 1) // 2  # ... and every row was answered once
+    assert tracker.max_error <= 2.5e-7
+
+
+def test_stacked_tracker_zero_rows_and_flat_spectra():
+    n = 40
+    S = np.stack([np.zeros((n, n)), _with_singular_values([1.0] * n, seed=2),
+                  _with_singular_values(np.linspace(1.0, 0.9, n), seed=3)])
+    fro2 = np.einsum("bij,bij->b", S, S)
+    tracker = StackedTopSingularValueTracker(3, n, 8, 2.5e-7)
+    got = tracker(S, fro2)
+    assert got[0] == -math.inf
+    np.testing.assert_allclose(got[1:], np.log(np.linalg.norm(S[1:], 2, axis=(1, 2))), rtol=0.0, atol=2.5e-7)
+    assert tracker.n_exact >= 1  # a flat spectrum does not certify from a block of 8: the direct value is used
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(SVD_MAX_SIZE + 1, 56), b=st.integers(1, 5), seed=st.integers(0, 2**32 - 1),
+       decay=st.floats(0.3, 1.0))
+def test_stacked_tracker_on_random_stacks(n, b, seed, decay):
+    rng = np.random.default_rng(seed)
+    S = np.stack([_with_singular_values(decay ** np.arange(n) * rng.uniform(0.5, 2.0), seed=seed + i)
+                  for i in range(b)])
+    fro2 = np.einsum("bij,bij->b", S, S)
+    got = StackedTopSingularValueTracker(b, n, 8, 2.5e-7)(S, fro2)
+    np.testing.assert_allclose(got, np.log(np.linalg.norm(S, 2, axis=(1, 2))), rtol=0.0, atol=2.5e-7)
 
 
 @settings(max_examples=40, deadline=None)

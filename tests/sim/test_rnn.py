@@ -618,6 +618,17 @@ def test_norm_grid_matches_one_profile_per_row(name, n, T, form, kind):
         assert np.all(np.isnan(grid.log_norms[i, i + 1:]))
 
 
+@pytest.mark.parametrize(("form", "target"), [("pascanu", 0.9), ("elman", 1.3)])
+def test_norm_grid_on_the_pages_grid_matches_profiles(form, target):
+    # the heatmap's own layout: many evenly spaced steps, so every row advances through many segments
+    tr = rnn.simulate_random_rnn("tanh", 48, 120, target=target, seed=11, form=form)
+    steps = rnn.jacobian_grid_steps(120, 48, max_cells=16)
+    grid = rnn.jacobian_norm_grid(tr, steps)
+    for i, t in enumerate(steps):
+        profile = rnn.jacobian_log_norms(tr, int(t))
+        np.testing.assert_allclose(grid.log_norms[i, : i + 1], profile[steps[: i + 1]], rtol=0.0, atol=1e-6)
+
+
 def test_norm_grid_of_nilpotent_chain_is_exact_powers_then_zero():
     tr = rnn_trace("nilpotent")  # n = 20, T = 40, x stays at the fixed point 0
     steps = np.arange(0, 41, 4)
