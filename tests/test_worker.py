@@ -48,6 +48,19 @@ def test_the_worker_loads_no_ui_library(worker):
     assert "streamlit" in jobs.ui_modules_loaded()  # ...whereas this process has (explorer.app)
 
 
+def test_the_worker_imports_the_large_scipy_modules_only_when_a_job_needs_them(worker):
+    # scipy.stats, integrate and optimize are about 40 MB of the worker's memory, and a recurrent
+    # network with Gaussian weights needs none of them: explorer.sim imports them on first use
+    from explorer.lessons.jacobian.scenarios import DEFAULTS
+
+    large = ("scipy.stats", "scipy.integrate", "scipy.optimize")
+    worker.run(jac.measure_bound, jac.RNNSettings.from_values({**DEFAULTS, "n": 16, "T": 20}))
+    assert worker.run(jobs.loaded, large) == []
+    orthogonal = jac.RNNSettings.from_values({**DEFAULTS, "n": 16, "T": 20, "kind": "orthogonal"})
+    assert worker.run(jac.measure_bound, orthogonal).summary == jac.measure_bound(orthogonal).summary
+    assert "scipy.stats" in worker.run(jobs.loaded, large)  # ortho_group, on first use
+
+
 def test_an_error_in_the_worker_is_raised_in_the_caller(worker):
     with pytest.raises(ValueError, match="no value 7 here"):
         worker.run(jobs.refuse, jobs.Heavy(7))

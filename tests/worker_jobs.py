@@ -27,6 +27,11 @@ def ui_modules_loaded() -> list[str]:
     return sorted(name for name in sys.modules if name in UI_LIBRARIES)
 
 
+def loaded(names: tuple[str, ...]) -> list[str]:
+    """Which of the modules ``names`` this process has imported."""
+    return sorted(name for name in names if name in sys.modules)
+
+
 def refuse(settings: Heavy) -> int:
     raise ValueError(f"no value {settings.value} here")
 

@@ -21,7 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import integrate, special
+import scipy  # scipy.integrate is imported on first use
+from scipy import special
 
 from explorer.sim._validate import choice, integer, real
 
@@ -313,8 +314,8 @@ def derivative_moments(
             with warnings.catch_warnings():
                 # QUADPACK flags "roundoff" on GELU with std >~ 100, where the answer is
                 # still right to ~1e-14 (tests check the closed form of E[GELU'] there).
-                warnings.simplefilter("ignore", integrate.IntegrationWarning)
-                val, _ = integrate.quad(integrand, lo, hi, epsabs=0.0, epsrel=1e-11, limit=200)
+                warnings.simplefilter("ignore", scipy.integrate.IntegrationWarning)
+                val, _ = scipy.integrate.quad(integrand, lo, hi, epsabs=0.0, epsrel=1e-11, limit=200)
             total += val
         return total / math.sqrt(2.0 * math.pi)
 

@@ -50,8 +50,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import integrate, optimize
-from scipy.optimize import elementwise
+import scipy  # scipy.integrate and scipy.optimize are imported on first use
 
 from explorer.sim._activations import DEFAULT_LEAKY_SLOPE
 from explorer.sim._activations import activation as _activation
@@ -102,6 +101,13 @@ _GRID_NODES = np.linspace(-10.0, 10.0, 321)
 _GRID_STEP = float(_GRID_NODES[1] - _GRID_NODES[0])
 _GRID_PDF = np.exp(-0.5 * _GRID_NODES**2) / math.sqrt(2.0 * math.pi)
 _MARGINAL = 1e-12  # |sigma_w^2 c - 1| below this: a homogeneous net sits exactly on the critical line
+
+
+def _find_root(*args, **kwargs):
+    """:func:`scipy.optimize.elementwise.find_root`, imported on first use."""
+    from scipy.optimize import elementwise
+
+    return elementwise.find_root(*args, **kwargs)
 
 
 # --------------------------------------------------------------------------- validation
@@ -157,8 +163,8 @@ def _moment(name: str, q: float, *, derivative: bool = False, scaled: bool = Fal
     total = 0.0
     for lo, hi in itertools.pairwise((-math.inf, -c, 0.0, c, math.inf)):
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", integrate.IntegrationWarning)
-            val, _ = integrate.quad(integrand, lo, hi, epsabs=0.0, epsrel=1e-12, limit=200)
+            warnings.simplefilter("ignore", scipy.integrate.IntegrationWarning)
+            val, _ = scipy.integrate.quad(integrand, lo, hi, epsabs=0.0, epsrel=1e-12, limit=200)
         total += val
     return total / math.sqrt(2.0 * math.pi)
 
@@ -193,12 +199,12 @@ def _q_star(name: str, sigma_w: float, sigma_b: float) -> float:
             low = sb2  # V(q) >= sigma_b^2
         if r(top) >= 0.0:
             return top
-        return optimize.brentq(r, low, top, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=200)
+        return scipy.optimize.brentq(r, low, top, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=200)
 
     def g(q: float) -> float:
         return sw2 * _second_moment(name, q) + sb2 - q
 
-    return optimize.brentq(g, 0.0, top, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=200)
+    return scipy.optimize.brentq(g, 0.0, top, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=200)
 
 
 def q_star(activation: str, sigma_w: float, sigma_b: float) -> float:
@@ -386,7 +392,7 @@ def critical_sigma_w(activation: str, sigma_b: float) -> float:
         low, high = high, 2.0 * high
         if high > 4.0 * MAX_MEANFIELD_SIGMA**2:
             raise ValueError(f"sigma_b = {sigma_b:g} has no critical sigma_w <= {MAX_MEANFIELD_SIGMA:g} for {name}")
-    q = optimize.brentq(g, low, high, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=200)
+    q = scipy.optimize.brentq(g, low, high, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=200)
     sigma_w = 1.0 / math.sqrt(_moment(name, q, derivative=True))
     if sigma_w > MAX_MEANFIELD_SIGMA:
         raise ValueError(f"sigma_b = {sigma_b:g} has no critical sigma_w <= {MAX_MEANFIELD_SIGMA:g} for {name}")
@@ -438,7 +444,7 @@ def depth_scale(activation: str, sigma_w: float, sigma_b: float) -> float:
 
 def _gh_mean(values: np.ndarray) -> np.ndarray:
     """``E[g(z)]`` from ``g`` at the grid nodes along the last axis."""
-    return integrate.trapezoid(values * _GRID_PDF, dx=_GRID_STEP, axis=-1)
+    return scipy.integrate.trapezoid(values * _GRID_PDF, dx=_GRID_STEP, axis=-1)
 
 
 def _grid_q_star(name: str, sw2: np.ndarray, sb2: np.ndarray) -> np.ndarray:
@@ -459,7 +465,7 @@ def _grid_q_star(name: str, sw2: np.ndarray, sb2: np.ndarray) -> np.ndarray:
         fixed = ~zero & (sw2 > 0.0)
         out = np.where(sw2 > 0.0, sb2, 0.0)
         if np.any(fixed):
-            res = elementwise.find_root(r, (low[fixed], top[fixed]), args=(sw2[fixed], sb2[fixed]),
+            res = _find_root(r, (low[fixed], top[fixed]), args=(sw2[fixed], sb2[fixed]),
                                         tolerances={"xrtol": 1e-13, "xatol": 1e-300})
             out = out.copy()
             out[fixed] = res.x
@@ -469,7 +475,7 @@ def _grid_q_star(name: str, sw2: np.ndarray, sb2: np.ndarray) -> np.ndarray:
         s = np.sqrt(q)[..., None]
         return sw2 * _gh_mean(act.f(s * _GRID_NODES) ** 2) + sb2 - q
 
-    res = elementwise.find_root(g, (np.zeros_like(top), np.maximum(top, 1e-300)), args=(sw2, sb2),
+    res = _find_root(g, (np.zeros_like(top), np.maximum(top, 1e-300)), args=(sw2, sb2),
                                 tolerances={"xrtol": 1e-13, "xatol": 1e-300})
     return np.where(top > 0.0, res.x, 0.0)
 
@@ -591,7 +597,7 @@ def phase_diagram(activation: str, sigma_w2, sigma_b2) -> PhaseDiagram:
             def f(w2, b2):
                 return np.log(_grid_chi1(name, w2, b2)[1])
 
-            res = elementwise.find_root(f, (np.full(rows.size, sw2[0]), np.full(rows.size, sw2[-1])),
+            res = _find_root(f, (np.full(rows.size, sw2[0]), np.full(rows.size, sw2[-1])),
                                         args=(sb2[rows],), tolerances={"xrtol": 1e-12})
             critical[rows] = res.x
         critical[(log_c[:, 0] == 0.0)] = sw2[0]

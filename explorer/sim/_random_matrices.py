@@ -7,7 +7,7 @@ seed, so two viewers of the same link see the same numbers.
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+import scipy  # scipy.stats is imported on first use (a heavy-work worker may never need it)
 
 from explorer.sim._validate import integer
 
@@ -71,7 +71,7 @@ def orthogonal_matrix(n: int, seed: int = 0) -> np.ndarray:
     n = integer("n", n, 1, MAX_RANDOM_SIZE)
     if n == 1:
         return np.ones((1, 1))
-    return stats.ortho_group.rvs(n, random_state=np.random.default_rng(seed))
+    return scipy.stats.ortho_group.rvs(n, random_state=np.random.default_rng(seed))
 
 
 def spectral_norm(W: np.ndarray) -> float:
