@@ -262,8 +262,12 @@ class SweepSettings:
 
     @property
     def heavy(self) -> bool:
-        """One activation's networks cost about a second: they take the heavy-work slot."""
-        return SWEEP_SCALES * self.n * self.n * self.T >= 4e8
+        """One activation's networks cost about 0.05 s or more: they go to the heavy-work worker.
+
+        Low on purpose: when the page's own network is heavy (n = 256), its three sweeps together
+        are about 0.5 s, which the server's interpreter (shared by every viewer) should not spend.
+        """
+        return SWEEP_SCALES * self.n * self.n * self.T >= 1e8
 
 
 def sweep_heavy(sweeps) -> bool:
@@ -367,6 +371,11 @@ class TermsSettings:
 
     rnn: RNNSettings
     decades: int = MEMORY_DECADES
+
+    @property
+    def heavy(self) -> bool:
+        """Heavy when the network is: the terms are computed in the heavy-work worker too."""
+        return self.rnn.heavy
 
 
 @dataclass(frozen=True)
