@@ -14,6 +14,9 @@ comes from here:
     a slowly changing matrix (a growing Jacobian product), warm-started block
     power iteration with an a-posteriori certificate, falling back to
     :func:`top_singular_value`;
+:class:`StackedTopSingularValueTracker`
+    the same for a stack of growing products at once (the rows of a grid of
+    Jacobian norms), one batched iteration for every row;
 :func:`log_spectral_norm`
     one square weight matrix, never an underestimate (Lanczos plus a Cholesky
     certificate for wide layers).
