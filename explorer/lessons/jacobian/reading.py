@@ -317,9 +317,9 @@ def sweep_caption(kind: str) -> str:
 
 
 GRID_CELLS = 24
-"""Grid points per side of the pairs heatmap. The cost grows with their square (one norm per pair):
-24 instead of sim's default 32 nearly halves a recurrent move's largest computation, and the
-heatmap still reads cell by cell."""
+"""Grid points per side of the pairs heatmap. Part of the cost grows with their square (one
+certified norm per pair): 24 instead of sim's default 32 keeps the heatmap among the cheaper parts
+of a recurrent move, and it still reads cell by cell."""
 
 
 def jacobian_grid(settings: RNNSettings) -> sim.JacobianGrid:
