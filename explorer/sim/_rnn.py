@@ -47,6 +47,7 @@ from explorer.sim._linalg import (
     SVD_MAX_SIZE,
     StackedTopSingularValueTracker,
     TopSingularValueTracker,
+    log_top_singular_values,
     top_singular_value,
 )
 from explorer.sim._random_matrices import (
@@ -1721,12 +1722,7 @@ def jacobian_norm_grid(trace: RNNTrace, steps) -> JacobianGrid:
             part = stack[:active]
             _renormalise(part, log2_scale[:active])
             fro2 = np.einsum("bij,bij->b", part, part)
-            if exact:
-                logs = np.full(active, -math.inf)
-                nonzero = np.flatnonzero(fro2 > 0.0)
-                logs[nonzero] = np.log(np.linalg.svd(part[nonzero], compute_uv=False)[:, 0])
-            else:
-                logs = tracker(part, fro2)
+            logs = log_top_singular_values(part, fro2, None) if exact else tracker(part, fro2)
             out[G - 1 - np.arange(active), i] = logs + log2_scale[:active] * _LN2
     return JacobianGrid(steps=_frozen(grid), log_norms=_frozen(out))
 
