@@ -33,6 +33,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from explorer.env import env_int
+
 __all__ = ["WORKER_PRELOAD", "HeavyWorker", "serve"]
 
 _LOG = logging.getLogger("explorer.worker")
@@ -54,11 +56,7 @@ leaves idle instead of taking a core from it."""
 
 
 def _nice_from_env(default: int = WORKER_NICE) -> int:
-    try:
-        value = int(os.environ.get("GE_WORKER_NICE", default))
-    except ValueError:
-        return default
-    return value if 0 <= value <= 19 else default
+    return env_int("GE_WORKER_NICE", default, low=0, high=19)
 
 
 def serve(requests=None, answers=None) -> None:

@@ -37,7 +37,6 @@ import functools
 import heapq
 import itertools
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -45,6 +44,7 @@ from typing import Any, TypeVar
 
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from explorer.env import env_choice, env_int
 from explorer.worker import HeavyWorker
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -52,11 +52,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _slots_from_env(default: int = 1) -> int:
     """``GE_HEAVY_SLOTS`` from the environment (a positive integer), else ``default``."""
-    try:
-        value = int(os.environ.get("GE_HEAVY_SLOTS", default))
-    except ValueError:
-        return default
-    return value if value >= 1 else default
+    return env_int("GE_HEAVY_SLOTS", default, low=1)
 
 
 SLOW_S = 2.0
@@ -163,8 +159,7 @@ HEAVY_WORK = WorkLimiter(HEAVY_SLOTS)
 
 def _worker_mode_from_env(default: str = "process") -> str:
     """``GE_HEAVY_WORKER`` (``process`` or ``thread``), else ``default``."""
-    value = os.environ.get("GE_HEAVY_WORKER", default).strip().lower()
-    return value if value in ("process", "thread") else default
+    return env_choice("GE_HEAVY_WORKER", default, ("process", "thread"))
 
 
 WORKER_MODE = _worker_mode_from_env()

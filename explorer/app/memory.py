@@ -23,16 +23,12 @@ import ctypes
 import ctypes.util
 import functools
 
+from explorer.env import env_int
+
 
 def _arenas_from_env(default: int = 2) -> int:
-    """``GE_MALLOC_ARENAS`` (0: leave the allocator alone), else ``default``."""
-    import os
-
-    try:
-        value = int(os.environ.get("GE_MALLOC_ARENAS", default))
-    except ValueError:
-        return default
-    return max(0, value)
+    """``GE_MALLOC_ARENAS`` (0 or less: leave the allocator alone), else ``default``."""
+    return max(0, env_int("GE_MALLOC_ARENAS", default))
 
 
 MALLOC_ARENAS = _arenas_from_env()
