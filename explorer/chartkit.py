@@ -17,6 +17,12 @@ import pandas as pd
 from explorer.format import ACTIVATION_LABELS
 from explorer.sim import Regime
 
+# Altair checks every schema object against the Vega-Lite schema as it is built (its "debug
+# mode"), which was about a tenth of a chart-heavy rerun's server time. Every builder's whole
+# spec is validated by the test-suite (``to_dict()``) instead, and the app turns that
+# construction-time check off once, here, on import.
+alt.utils.schemapi.disable_debug_mode()
+
 OKABE_ITO = {
     "orange": "#E69F00",
     "sky": "#56B4E9",
