@@ -134,7 +134,7 @@ def rnn_values(n: int, T: int) -> dict:
                 bias=0.0, seed=0)
 
 
-@pytest.mark.parametrize(("n", "T"), [(64, 1000), (96, 1000), (256, 150), (2, 10)])
+@pytest.mark.parametrize(("n", "T"), [(64, 1000), (70, 1000), (256, 70), (2, 10)])
 def test_networks_within_the_cap_keep_their_steps(n, T):
     s = jac.RNNSettings.from_values(rnn_values(n, T))
     assert s.T == T and s.asked_T is None and jac.rnn_cap_text(s) is None
@@ -243,3 +243,72 @@ def test_the_limiter_remembers_a_bounded_number_of_viewers():
         limiter._charge(i, 1.0, now=float(i))
     assert len(limiter._usage) == limits.MAX_OWNERS
     assert 0 not in limiter._usage and limits.MAX_OWNERS + 49 in limiter._usage
+
+
+class FakeClock:
+    """A clock the test moves by hand (the limiter reads it for its budget and its fairness)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_budget_is_spent_by_holding_a_slot_and_refills_at_the_share():
+    clock = FakeClock()
+    limiter = WorkLimiter(1, share=0.5, burst_s=3.0, clock=clock)
+    assert limiter.budget() == 3.0
+    with limiter.slot(owner="A"):
+        clock.now += 4.0  # held 4 s; 2 s of budget came back meanwhile
+    assert limiter.budget() == pytest.approx(1.0)
+    clock.now += 1.0
+    assert limiter.budget() == pytest.approx(1.5)
+    clock.now += 100.0
+    assert limiter.budget() == 3.0  # never more than the burst
+
+
+def test_two_slots_refill_twice_as_fast():
+    clock = FakeClock()
+    limiter = WorkLimiter(2, share=0.25, burst_s=2.0, clock=clock)
+    with limiter.slot():
+        clock.now += 6.0
+    assert limiter.budget() == pytest.approx(2.0 + 0.25 * 2 * 6.0 - 6.0)
+
+
+def test_heavy_work_in_debt_waits_for_the_budget_then_runs():
+    clock = FakeClock()
+    limiter = WorkLimiter(1, share=0.5, burst_s=1.0, clock=clock)
+    with limiter.slot(owner="A"):
+        clock.now += 3.0  # budget 1 + 1.5 - 3 = -0.5: the next one must wait 1 s of the clock
+    assert limiter.budget() == pytest.approx(-0.5)
+    entered = threading.Event()
+
+    def second():
+        with limiter.slot(owner="B"):
+            entered.set()
+
+    t = threading.Thread(target=second)
+    t.start()
+    assert not entered.wait(0.6)  # the clock has not moved: the budget is still in debt
+    assert limiter.waiting == 1 and limiter.active == 0
+    clock.now += 1.01
+    assert entered.wait(10)
+    t.join(10)
+    assert limiter.throttled == 1 and limiter.waiting == 0
+
+
+def test_without_a_budget_nothing_is_throttled():
+    clock = FakeClock()
+    limiter = WorkLimiter(1, clock=clock)  # share 1: the slots may be held all the time
+    for _ in range(3):
+        with limiter.slot():
+            clock.now += 100.0
+    assert limiter.budget() == limiter.burst_s
+    assert _served_order(limiter, ["C", "D"]) == ["C", "D"] and limiter.throttled == 0
+
+
+@pytest.mark.parametrize(("raw", "share"), [("30", 0.3), ("100", 1.0), ("0", 0.5), ("150", 0.5), ("half", 0.5)])
+def test_the_heavy_share_comes_from_the_environment(monkeypatch, raw, share):
+    monkeypatch.setenv("GE_HEAVY_SHARE", raw)
+    assert limits._share_from_env() == share

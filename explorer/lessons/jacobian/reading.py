@@ -51,9 +51,9 @@ PACE = 0.01
 """The measured rate is "faster than the bound's" when below ln η by more than this."""
 ATTAINED = 1e-9
 """The bound counts as attained when the rates (ln) agree to this."""
-RNN_WORK = 1.0e7
-"""Cap on n²·T for the recurrent network: every recurrent figure together stays near 1 s of CPU here
-(n = 256 follows 150 steps; the bound figure, the largest part, about 0.45 s of it)."""
+RNN_WORK = 5.0e6
+"""Cap on n²·T for the recurrent network: every recurrent figure together stays under about 1 s of CPU
+here (n = 256 follows 70 steps; the bound figure, the largest part and the first drawn, about 0.3 s of it)."""
 DEEP_WORK = 7.0e6
 """Cap on depth·width² for the deep network (width 512 builds 26 layers: about 0.5 s of CPU here, most of it
 drawing the weights)."""
@@ -92,8 +92,8 @@ class RNNSettings:
 
     @property
     def heavy(self) -> bool:
-        """Slow enough (about a second or more) to deserve a spinner."""
-        return self.n * self.n * self.T >= 8e6
+        """Near the cap (n²·T ≥ 80 % of :data:`RNN_WORK`): spinners, and the maths goes to the heavy-work worker."""
+        return self.n * self.n * self.T >= 0.8 * RNN_WORK
 
     def simulate(self) -> sim.RNNTrace:
         return sim.simulate_random_rnn(self.act, self.n, self.T, kind=self.kind, target=self.target,
@@ -265,14 +265,14 @@ class SweepSettings:
         """One activation's networks cost about 0.05 s or more: they go to the heavy-work worker.
 
         Low on purpose: when the page's own network is heavy (n = 256), its three sweeps together
-        are about 0.5 s, which the server's interpreter (shared by every viewer) should not spend.
+        are about 0.25 s, which the server's interpreter (shared by every viewer) should not spend.
         """
         return SWEEP_SCALES * self.n * self.n * self.T >= 1e8
 
 
 def sweep_heavy(sweeps) -> bool:
-    """All the swept networks together cost seconds: show a spinner."""
-    return sum(s.n * s.n * s.T for s in sweeps) >= 4e7
+    """Some activation's sweep goes to the heavy-work worker (where it may queue): show a spinner."""
+    return any(s.heavy for s in sweeps)
 
 
 def sweep_steps(n: int, T: int) -> int:
