@@ -15,7 +15,12 @@ the least heavy time lately, so one student's large figure is not stuck behind
 the stream of requests a few others keep sending.
 
 Each page's caps (``RNN_WORK`` and the like in its ``reading.py``) bound how
-long one slot is held; this module bounds how many are held at once.
+long one slot is held; this module bounds how many are held at once, and for how
+much of the time: the slots share a budget of :data:`HEAVY_SHARE` of their time
+(a token bucket that holds :data:`HEAVY_BURST_S` seconds). A viewer who opens one
+large page is served at once from the bucket; a stream of large requests from a
+few viewers (or a hostile link) is slowed to that share, so the server's own
+interpreter, which draws every heavy figure's chart, stays free for the room.
 
 Holding a slot is not enough on its own: a heavy computation running in a thread
 of the server still takes its share of the one Python interpreter, so every other
@@ -62,6 +67,20 @@ HEAVY_SLOTS = _slots_from_env()
 """Heavy computations allowed at once in one process (``GE_HEAVY_SLOTS``; 1 on a 2-core server)."""
 
 
+def _share_from_env(default: int = 50) -> float:
+    """``GE_HEAVY_SHARE`` (a percentage, 1-100) from the environment, else ``default``, as a fraction."""
+    return env_int("GE_HEAVY_SHARE", default, low=1, high=100) / 100
+
+
+HEAVY_SHARE = _share_from_env()
+"""Long-run share of the heavy slots' time that heavy work may hold them (``GE_HEAVY_SHARE``, percent).
+
+At 50 %, three viewers who keep asking for the largest settings get one heavy-work
+core for half the time; the other half, the server draws nobody's heavy charts."""
+
+HEAVY_BURST_S = 3.0
+"""Seconds of heavy work the budget holds when it is full: about two whole large pages, served at full speed."""
+
 USAGE_HALF_LIFE_S = 30.0
 """How fast a viewer's past heavy work is forgiven: its weight halves every this many seconds."""
 
@@ -79,9 +98,17 @@ class WorkLimiter:
     the computation running now, however many requests a few others keep queuing.
     """
 
-    def __init__(self, slots: int, half_life_s: float = USAGE_HALF_LIFE_S) -> None:
+    def __init__(self, slots: int, half_life_s: float = USAGE_HALF_LIFE_S, share: float = 1.0,
+                 burst_s: float = HEAVY_BURST_S, clock: Callable[[], float] = time.monotonic) -> None:
         self.slots = int(slots)
         self.half_life_s = float(half_life_s)
+        self.share = float(share)
+        """Long-run fraction of the slots' time that may be held (1: no budget)."""
+        self.burst_s = float(burst_s)
+        self._clock = clock
+        self._budget = (self.burst_s, clock())  # (seconds of slot time left, as of this time)
+        self.throttled = 0
+        """Computations that found a free slot but waited for the budget to refill."""
         self._lock = threading.Condition()
         self._free = self.slots
         self._queue: list[tuple[float, int]] = []  # (owner's usage when it asked, ticket): a heap
@@ -95,7 +122,23 @@ class WorkLimiter:
     def usage(self, owner: Any, now: float | None = None) -> float:
         """``owner``'s held seconds, each weighted by ``2^(-age / half_life_s)``."""
         with self._lock:
-            return self._usage_at(owner, time.monotonic() if now is None else now)
+            return self._usage_at(owner, self._clock() if now is None else now)
+
+    def budget(self, now: float | None = None) -> float:
+        """Seconds of slot time the budget holds now (negative: in debt; at most ``burst_s``)."""
+        with self._lock:
+            return self._budget_at(self._clock() if now is None else now)
+
+    def _budget_at(self, now: float) -> float:
+        """The budget refills at ``share × slots`` and drains at 1 per slot held, between two changes of ``active``."""
+        if self.share >= 1.0:
+            return self.burst_s
+        left, since = self._budget
+        return min(self.burst_s, left + (self.share * self.slots - self.active) * max(0.0, now - since))
+
+    def _advance(self, now: float) -> None:
+        """Bring the budget up to ``now`` (call before ``active`` changes)."""
+        self._budget = (self._budget_at(now), now)
 
     def _usage_at(self, owner: Any, now: float) -> float:
         held, since = self._usage.get(owner, (0.0, now))
@@ -117,12 +160,20 @@ class WorkLimiter:
         """
         asked = time.perf_counter()
         with self._lock:
-            entry = (self._usage_at(owner, time.monotonic()), next(self._tickets))
+            entry = (self._usage_at(owner, self._clock()), next(self._tickets))
             heapq.heappush(self._queue, entry)
             self.waiting += 1
+            throttled = False
             try:
-                while not (self._free > 0 and self._queue[0] == entry):
-                    self._lock.wait()
+                while True:
+                    if not (self._free > 0 and self._queue[0] == entry):
+                        self._lock.wait()
+                        continue
+                    left = self._budget_at(self._clock())
+                    if left > 0:
+                        break
+                    throttled = True  # first in line with a slot free: wait for the budget to refill
+                    self._lock.wait(min(0.25, 0.001 - left / (self.share * self.slots)))
             except BaseException:
                 self._queue.remove(entry)
                 heapq.heapify(self._queue)
@@ -131,21 +182,25 @@ class WorkLimiter:
                 raise
             heapq.heappop(self._queue)
             self.waiting -= 1
+            self.throttled += throttled
             self._free -= 1
+            self._advance(self._clock())
             self.active += 1
             self.peak = max(self.peak, self.active)
             queued = self.waiting
             self._lock.notify_all()  # the next in line may take another free slot
-        got = time.perf_counter()
+        got, started = time.perf_counter(), self._clock()
         try:
             yield
         finally:
-            held = time.perf_counter() - got
             with self._lock:
+                now = self._clock()
+                self._advance(now)
                 self.active -= 1
                 self._free += 1
-                self._charge(owner, held, time.monotonic())
+                self._charge(owner, now - started, now)
                 self._lock.notify_all()
+            held = time.perf_counter() - got
             if got - asked > SLOW_S or held > SLOW_S:
                 _LOG.warning("heavy work %s waited %.1f s for a slot, held it %.1f s (%d queued behind it)",
                              name or "?", got - asked, held, queued)
@@ -153,7 +208,7 @@ class WorkLimiter:
 
 _LOG = logging.getLogger("explorer.limits")
 
-HEAVY_WORK = WorkLimiter(HEAVY_SLOTS)
+HEAVY_WORK = WorkLimiter(HEAVY_SLOTS, share=HEAVY_SHARE)
 """The one limiter every heavy cached computation of the process shares."""
 
 
