@@ -40,6 +40,15 @@ so unless the wait is longer than that, "after" still holds those sessions.
 Each latency of the app is also given as a ratio to the trivial app's same
 figure (its overall p50 / p95 / max of the same kind).
 
+Isolation (``--isolation``): one server, warmed once, carries the same load
+``--rounds`` times without and as often with ``--heavy-viewers`` extra viewers
+(default 3) that keep opening the Jacobian page's largest settings with fresh
+seeds, alternating (without, with, without, with), each move still to a value
+no earlier phase used. The ratio of the pooled interaction latencies, with ÷
+without, is the isolation figure, and each round's ratio is given too: on a
+shared machine whose speed drifts over minutes, alternating on one server keeps
+that drift out of the ratio better than two servers run one after the other.
+
 Caveat: the viewers run in this process, on one asyncio loop, on the same
 2-core machine as the server. A frame's arrival time is taken when the reader
 task gets it, so a busy client adds to the latency it measures.
@@ -285,12 +294,14 @@ class _Target:
 
 async def _drive(server, plans: list[PagePlan] | None, pages: list[tuple[str, str]], *,
                  viewers: int, ramp: float, think: float, interactions: int, run_timeout: float,
-                 after_wait: float, seed: int, heavy_viewers: int = 0, links: str = "scenario") -> dict[str, Any]:
+                 after_wait: float, seed: int, heavy_viewers: int = 0, links: str = "scenario",
+                 used: dict[str, list] | None = None) -> dict[str, Any]:
+    """One load against ``server``. ``used`` (shared between loads of one server) holds every value moved to."""
     target = _Target(server)
     rss_start, pss_start = target.rss(), target.pss()
     # Before the load: each page once, which also lists its URL-bound controls.
     warm_problems: list[str] = []
-    used: dict[str, list] = {}
+    used = {} if used is None else used
     single: list[Run] = []
     if plans is None:
         plans = []
@@ -616,6 +627,9 @@ def print_report(result: dict[str, Any]) -> None:
         iso = result["isolation"]
         print(f"Isolation: interaction latency with {cfg['heavy_viewers'] or 3} heavy viewers ÷ without: "
               f"p50 {_x(iso['p50'])}, p95 {_x(iso['p95'])}, max {_x(iso['max'])} (target: p95 ≤ 2x)")
+        for i, rr in enumerate(result.get("isolation_rounds", []), 1):
+            print(f"  round {i} (one server, without then with): move p95 {_ms(rr['without_p95'])} -> "
+                  f"{_ms(rr['with_p95'])} ms, ratio p50 {_x(rr['p50'])}, p95 {_x(rr['p95'])}")
     if "throughput" in result:
         tp = result["throughput"]
         print(f"Throughput, {result['procs']['server']['processes']} processes behind HAProxy ÷ 1 process: "
@@ -660,10 +674,69 @@ def _app_load(chosen, kw, *, log_dir: str, name: str, heavy_viewers: int = 0, pr
         return summarize(asyncio.run(_drive(server, None, chosen, heavy_viewers=heavy_viewers, links=links, **kw)))
 
 
+SETTLE_S = 10.0
+"""Pause between two phases of an isolation run on one server (the last heavy computations finish)."""
+
+
+async def _isolation_phases(server, pages, *, rounds: int, heavy_viewers: int, links: str,
+                            kw: dict[str, Any]) -> list[tuple[bool, dict[str, Any]]]:
+    """Loads without and with heavy viewers, alternating, ``rounds`` times each, on one warmed server.
+
+    Every phase moves controls to values no earlier phase used, so no phase finds another's results
+    cached; alternating (without, with, without, with, …) spreads a drift in the machine's speed
+    over both sides instead of loading it onto one.
+    """
+    used: dict[str, list] = {}
+    first = await _drive(server, None, pages, heavy_viewers=0, links=links, used=used, **kw)
+    plans = [PagePlan(**p) for p in first["plans"]]
+    phases: list[tuple[bool, dict[str, Any]]] = [(False, first)]
+    for r in range(rounds):
+        if r:
+            await asyncio.sleep(SETTLE_S)
+            phases.append((False, await _drive(server, plans, pages, heavy_viewers=0, links=links, used=used, **kw)))
+        await asyncio.sleep(SETTLE_S)
+        phases.append((True, await _drive(server, plans, pages, heavy_viewers=heavy_viewers, links=links,
+                                          used=used, **kw)))
+    return phases
+
+
+def _pooled(drives: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several loads of one server summarized as one: their runs together; the first load's server figures.
+
+    Each load numbers its viewers from 0; here the ``k``-th load's viewer ``v`` becomes ``v + 10000 k``
+    (heavy viewers, numbered below 0, ``v - 10000 k``), so that viewers of different loads stay apart.
+    """
+    def renumbered(r: dict[str, Any], k: int) -> dict[str, Any]:
+        v = r.get("viewer", 0)
+        return {**r, "viewer": v + 10_000 * k if v >= 0 else v - 10_000 * k}
+
+    return {**drives[0], "runs": [renumbered(r, k) for k, d in enumerate(drives) for r in d["runs"]],
+            "warmup_problems": [p for d in drives for p in d["warmup_problems"]]}
+
+
+def _isolation(chosen, kw, *, log_dir: str, rounds: int, heavy_viewers: int, links: str) -> dict[str, Any]:
+    """The isolation figure from one server: pooled without/with summaries, and each round's ratios."""
+    with StreamlitServer("streamlit_app.py", log_path=f"{log_dir}/load-app-isolation.log") as server:
+        phases = asyncio.run(_isolation_phases(server, chosen, rounds=rounds, heavy_viewers=heavy_viewers,
+                                               links=links, kw=kw))
+    without = [summarize(d) for h, d in phases if not h]
+    loaded = [summarize(d) for h, d in phases if h]
+    app = summarize(_pooled([d for h, d in phases if not h]))
+    heavy = summarize(_pooled([d for h, d in phases if h]))
+    return {"app": app, "with_heavy": heavy,
+            "isolation": {q: _ratio(heavy["overall"]["move"][q], app["overall"]["move"][q])
+                          for q in ("p50", "p95", "max")},
+            "isolation_rounds": [{"without_p95": a["overall"]["move"]["p95"], "with_p95": b["overall"]["move"]["p95"],
+                                  "p95": _ratio(b["overall"]["move"]["p95"], a["overall"]["move"]["p95"]),
+                                  "p50": _ratio(b["overall"]["move"]["p50"], a["overall"]["move"]["p50"])}
+                                 for a, b in zip(without, loaded, strict=True)]}
+
+
 def run_load(pages: list[str] | None = None, *, viewers: int = 30, ramp: float = 30.0, think: float = 5.0,
              interactions: int = 3, seed: int = 0, run_timeout: float = 60.0, after_wait: float = 5.0,
              log_dir: str | None = None, heavy_viewers: int = 0, isolation: bool = False,
-             compare_procs: int = 0, links: str = "scenario", trivial: bool = True) -> dict[str, Any]:
+             compare_procs: int = 0, links: str = "scenario", trivial: bool = True,
+             rounds: int = 2) -> dict[str, Any]:
     """The load against the app (and the trivial app); with ``isolation`` or ``compare_procs``, the extra runs."""
     import tempfile
 
@@ -683,17 +756,15 @@ def run_load(pages: list[str] | None = None, *, viewers: int = 30, ramp: float =
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ge-load-") as tmp:
         logs = log_dir or tmp
-        app = _app_load(chosen, kw, log_dir=logs, name="load-app", heavy_viewers=0 if isolation else heavy_viewers,
-                        links=links)
-        out: dict[str, Any] = {"config": {**kw, "pages": [p for p, _ in chosen], "heavy_viewers": heavy_viewers,
-                                          "links": links},
-                               "app": app, "disconnected_session_ttl_s": _ttl()}
+        config = {**kw, "pages": [p for p, _ in chosen], "heavy_viewers": heavy_viewers, "links": links}
         if isolation:
-            loaded = _app_load(chosen, kw, log_dir=logs, name="load-app-heavy", heavy_viewers=heavy_viewers or 3,
-                               links=links)
-            out["with_heavy"] = loaded
-            out["isolation"] = {q: _ratio(loaded["overall"]["move"][q], app["overall"]["move"][q])
-                                for q in ("p50", "p95", "max")}
+            iso = _isolation(chosen, kw, log_dir=logs, rounds=rounds, heavy_viewers=heavy_viewers or 3, links=links)
+            app = iso["app"]
+            out: dict[str, Any] = {"config": {**config, "rounds": rounds}, **iso}
+        else:
+            app = _app_load(chosen, kw, log_dir=logs, name="load-app", heavy_viewers=heavy_viewers, links=links)
+            out = {"config": config, "app": app}
+        out["disconnected_session_ttl_s"] = _ttl()
         if compare_procs > 1:
             many = _app_load(chosen, kw, log_dir=logs, name=f"load-app-{compare_procs}procs", procs=compare_procs,
                              links=links)
@@ -722,7 +793,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--heavy-viewers", type=int, default=0,
                         help="extra viewers that keep opening the largest settings with fresh seeds")
     parser.add_argument("--isolation", action="store_true",
-                        help="run the load twice on fresh servers, without and with --heavy-viewers (default 3)")
+                        help="on one server, run the load without and with --heavy-viewers (default 3), "
+                             "alternating, --rounds times each")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="with --isolation: loads without and with heavy viewers, each (default 2)")
     parser.add_argument("--compare-procs", type=int, default=0, metavar="N",
                         help="also run the same load against N processes behind HAProxy; report throughput")
     parser.add_argument("--no-trivial", action="store_true", help="skip the trivial app's baseline run")
@@ -735,16 +809,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not (1 <= args.viewers <= 500 and 0 <= args.interactions <= 50 and args.ramp >= 0 and args.think >= 0
             and 1 <= args.run_timeout <= 600 and 0 <= args.after_wait <= 600 and 0 <= args.heavy_viewers <= 20
-            and 0 <= args.compare_procs <= 8):
+            and 0 <= args.compare_procs <= 8 and 1 <= args.rounds <= 5):
         parser.error("viewers 1-500, interactions 0-50, run timeout 1-600 s, after-wait 0-600 s, ramp/think >= 0, "
-                     "heavy viewers 0-20, compare-procs 0-8")
+                     "heavy viewers 0-20, compare-procs 0-8, rounds 1-5")
     pages = None
     if args.pages is not None:
         pages = ["" if p.strip().strip("/") in ("", "home") else p.strip().strip("/") for p in args.pages.split(",")]
     result = run_load(pages, viewers=args.viewers, ramp=args.ramp, think=args.think, interactions=args.interactions,
                       seed=args.seed, run_timeout=args.run_timeout, after_wait=args.after_wait,
                       log_dir=args.server_logs, heavy_viewers=args.heavy_viewers, isolation=args.isolation,
-                      compare_procs=args.compare_procs, links=args.links, trivial=not args.no_trivial)
+                      rounds=args.rounds, compare_procs=args.compare_procs, links=args.links,
+                      trivial=not args.no_trivial)
     print_report(result)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2, default=str))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from bench import load
 
 
-def run(page: str, control: str, start: float, latency: float | None, kind: str = "move") -> dict:
+def run(page: str, control: str, start: float, latency: float | None, kind: str = "move", viewer: int = 0) -> dict:
     return {"page": page, "control": control, "kind": kind, "latency_s": latency,
-            "t_end": start + (latency or 0.0)}
+            "t_end": start + (latency or 0.0), "viewer": viewer}
 
 
 def test_in_flight_counts_the_runs_that_overlap_in_time():
@@ -26,3 +26,34 @@ def test_timeline_is_ordered_by_start_and_relative_to_the_first():
     assert rows[0]["kind"] == "first" and rows[0]["page"] == "(home)"
     assert rows[1] == {"start_s": 10.0, "latency_s": 3.0, "kind": "move", "page": "cliffs", "control": "clf_n"}
     assert load._timeline([]) == []
+
+
+def test_isolation_alternates_without_and_with_on_one_server_sharing_the_used_values(monkeypatch):
+    import asyncio
+
+    calls = []
+
+    async def fake_drive(server, plans, pages, *, heavy_viewers=0, links="scenario", used=None, **kw):
+        calls.append((plans is None, heavy_viewers, id(used)))
+        used.setdefault("page:key", []).append(len(calls))  # every phase sees the values of the ones before
+        return {"plans": [{"path": "p", "prefix": "x", "controls": ["x_a"], "links": [""]}], "runs": [],
+                "warmup_problems": [], "seen": list(used["page:key"])}
+
+    monkeypatch.setattr(load, "_drive", fake_drive)
+    monkeypatch.setattr(load, "SETTLE_S", 0.0)
+    phases = asyncio.run(load._isolation_phases("server", [("p", "x")], rounds=2, heavy_viewers=3, links="scenario",
+                                                kw={}))
+    assert [h for h, _ in phases] == [False, True, False, True]
+    assert [c[:2] for c in calls] == [(True, 0), (False, 3), (False, 0), (False, 3)]  # only the first warms up
+    assert len({c[2] for c in calls}) == 1
+    assert phases[-1][1]["seen"] == [1, 2, 3, 4]
+
+
+def test_pooled_loads_keep_every_run_and_the_first_loads_server_figures():
+    a = {"plans": [], "runs": [run("cliffs", "clf_n", 0.0, 1.0)], "warmup_problems": ["w"], "server": {"cpu_s": 1}}
+    b = {"plans": [], "runs": [run("cliffs", "clf_n", 50.0, 3.0), run("cliffs", "clf_w0", 51.0, 2.0)],
+         "warmup_problems": [], "server": {"cpu_s": 9}}
+    pooled = load._pooled([a, b])
+    assert [r["latency_s"] for r in pooled["runs"]] == [1.0, 3.0, 2.0]
+    assert [r["viewer"] for r in pooled["runs"]] == [0, 10_000, 10_000]  # viewer 0 of each load: two viewers
+    assert pooled["server"] == {"cpu_s": 1} and pooled["warmup_problems"] == ["w"]
