@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from dataclasses import dataclass
@@ -312,3 +313,39 @@ def test_without_a_budget_nothing_is_throttled():
 def test_the_heavy_share_comes_from_the_environment(monkeypatch, raw, share):
     monkeypatch.setenv("GE_HEAVY_SHARE", raw)
     assert limits._share_from_env() == share
+
+
+def test_unbudgeted_work_neither_waits_for_the_budget_nor_spends_it():
+    clock = FakeClock()
+    limiter = WorkLimiter(1, share=0.5, burst_s=1.0, clock=clock)
+    with limiter.slot(owner="A"):
+        clock.now += 3.0
+    assert limiter.budget() == pytest.approx(-0.5)  # in debt: budgeted work would wait now
+    with limiter.slot(owner=limits.WARM_UP, budgeted=False):  # enters at once, on the same clock
+        clock.now += 10.0
+    assert limiter.throttled == 0
+    assert limiter.budget() == pytest.approx(1.0)  # refilled while the warm-up held the slot, not drained
+
+
+def test_warm_up_sessions_are_one_owner_outside_the_budget(monkeypatch):
+    from types import SimpleNamespace
+
+    session = SimpleNamespace(session_id="s-1")
+    monkeypatch.setattr(limits, "get_script_run_ctx", lambda suppress_warning=True: session)
+    seen = []
+
+    class Recorder(WorkLimiter):
+        @contextlib.contextmanager
+        def slot(self, name="", owner=None, budgeted=True):
+            seen.append((owner, budgeted))
+            yield
+
+    fn = limited(lambda job: job.size, limiter=Recorder(1), worker=limits.HeavyWorker(1, "thread"))
+    fn(Job(10))
+    limits.mark_warm_up("s-1")
+    try:
+        fn(Job(10))
+    finally:
+        limits.mark_warm_up("s-1", on=False)
+    fn(Job(10))
+    assert seen == [("s-1", True), (limits.WARM_UP, False), ("s-1", True)]

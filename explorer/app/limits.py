@@ -109,6 +109,7 @@ class WorkLimiter:
         self._budget = (self.burst_s, clock())  # (seconds of slot time left, as of this time)
         self.throttled = 0
         """Computations that found a free slot but waited for the budget to refill."""
+        self._draining = 0  # slots held by budgeted work
         self._lock = threading.Condition()
         self._free = self.slots
         self._queue: list[tuple[float, int]] = []  # (owner's usage when it asked, ticket): a heap
@@ -130,14 +131,14 @@ class WorkLimiter:
             return self._budget_at(self._clock() if now is None else now)
 
     def _budget_at(self, now: float) -> float:
-        """The budget refills at ``share × slots`` and drains at 1 per slot held, between two changes of ``active``."""
+        """The budget refills at ``share × slots`` and drains at 1 per budgeted slot held, between two changes."""
         if self.share >= 1.0:
             return self.burst_s
         left, since = self._budget
-        return min(self.burst_s, left + (self.share * self.slots - self.active) * max(0.0, now - since))
+        return min(self.burst_s, left + (self.share * self.slots - self._draining) * max(0.0, now - since))
 
     def _advance(self, now: float) -> None:
-        """Bring the budget up to ``now`` (call before ``active`` changes)."""
+        """Bring the budget up to ``now`` (call before the number of budgeted holders changes)."""
         self._budget = (self._budget_at(now), now)
 
     def _usage_at(self, owner: Any, now: float) -> float:
@@ -151,10 +152,12 @@ class WorkLimiter:
             del self._usage[oldest]
 
     @contextlib.contextmanager
-    def slot(self, name: str = "", owner: Any = None) -> Iterator[None]:
+    def slot(self, name: str = "", owner: Any = None, budgeted: bool = True) -> Iterator[None]:
         """Hold one slot for the duration of the block (waits, fairly, while all are taken).
 
-        ``owner`` says whose work this is (None: nobody's in particular). A wait or
+        ``owner`` says whose work this is (None: nobody's in particular). Work that is
+        not ``budgeted`` (the server's own warm-up) neither waits for the budget nor
+        spends it; it still queues fairly for a slot. A wait or
         a hold longer than :data:`SLOW_S` is logged with ``name``, so a server's log
         says which settings kept a room waiting.
         """
@@ -170,7 +173,7 @@ class WorkLimiter:
                         self._lock.wait()
                         continue
                     left = self._budget_at(self._clock())
-                    if left > 0:
+                    if left > 0 or not budgeted:
                         break
                     throttled = True  # first in line with a slot free: wait for the budget to refill
                     self._lock.wait(min(0.25, 0.001 - left / (self.share * self.slots)))
@@ -185,6 +188,7 @@ class WorkLimiter:
             self.throttled += throttled
             self._free -= 1
             self._advance(self._clock())
+            self._draining += budgeted
             self.active += 1
             self.peak = max(self.peak, self.active)
             queued = self.waiting
@@ -196,6 +200,7 @@ class WorkLimiter:
             with self._lock:
                 now = self._clock()
                 self._advance(now)
+                self._draining -= budgeted
                 self.active -= 1
                 self._free += 1
                 self._charge(owner, now - started, now)
@@ -224,10 +229,36 @@ HEAVY_WORKER = HeavyWorker(HEAVY_SLOTS, WORKER_MODE)
 """The worker processes every heavy cached computation of the process is sent to."""
 
 
+WARM_UP = "warm-up"
+"""The owner every heavy computation of the server's own warm-up sessions is counted to."""
+
+_WARM_UP_SESSIONS: set[str] = set()
+_WARM_UP_LOCK = threading.Lock()
+
+
+def mark_warm_up(session_id: str, on: bool = True) -> None:
+    """Count ``session_id`` as one of the warm-up's own sessions (``on``), or no longer.
+
+    The warm-up (:mod:`explorer.app.warmup`) marks each session it opens before its
+    run starts, and unmarks it when it closes it, so at most one is marked at a time.
+    Their heavy work is all one owner's, :data:`WARM_UP`: as its usage grows, every
+    viewer's heavy computation is served before the warm-up's next one. It does not
+    spend the heavy-work budget, which is there to share the slot among viewers.
+    """
+    with _WARM_UP_LOCK:
+        (_WARM_UP_SESSIONS.add if on else _WARM_UP_SESSIONS.discard)(session_id)
+
+
 def _viewer() -> str | None:
-    """The session of the viewer whose script is running in this thread (None outside a script run)."""
+    """The session of the viewer whose script is running in this thread (None outside a script run).
+
+    Every warm-up session is the one owner :data:`WARM_UP`.
+    """
     ctx = get_script_run_ctx(suppress_warning=True)
-    return None if ctx is None else ctx.session_id
+    if ctx is None:
+        return None
+    with _WARM_UP_LOCK:
+        return WARM_UP if ctx.session_id in _WARM_UP_SESSIONS else ctx.session_id
 
 
 def settings_are_heavy(*args: Any, **kwargs: Any) -> bool:
@@ -247,7 +278,8 @@ def limited(fn: F, heavy: Callable[..., bool] | None = None, limiter: WorkLimite
     def run(*args: Any, **kwargs: Any) -> Any:
         if not is_heavy(*args, **kwargs):
             return fn(*args, **kwargs)
-        with limiter.slot(getattr(fn, "__qualname__", ""), owner=_viewer()):
+        owner = _viewer()
+        with limiter.slot(getattr(fn, "__qualname__", ""), owner=owner, budgeted=owner != WARM_UP):
             return (worker or HEAVY_WORKER).run(fn, *args, **kwargs)
 
     return run  # type: ignore[return-value]

@@ -125,11 +125,13 @@ def _warm_one(runtime, loop: asyncio.AbstractEventLoop, url_path: str, query: st
 
     async def open_session() -> str:  # the runtime's methods must run on its event loop
         session_id = runtime.connect_session(client=client, user_info={})
+        limits.mark_warm_up(session_id)  # before its run starts: its heavy work ranks behind every viewer's
         runtime.handle_backmsg(session_id, _first_run(url_path, query))
         return session_id
 
     async def close_session(session_id: str) -> None:
         runtime.close_session(session_id)
+        limits.mark_warm_up(session_id, on=False)
 
     session_id = asyncio.run_coroutine_threadsafe(open_session(), loop).result(timeout=30)
     try:
