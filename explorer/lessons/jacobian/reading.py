@@ -52,8 +52,9 @@ PACE = 0.01
 ATTAINED = 1e-9
 """The bound counts as attained when the rates (ln) agree to this."""
 RNN_WORK = 5.0e6
-"""Cap on n²·T for the recurrent network: every recurrent figure together stays under about 1 s of CPU
-here (n = 256 follows 70 steps; the bound figure, the largest part and the first drawn, about 0.3 s of it)."""
+"""Cap on n²·T for the recurrent network: n = 256 follows 70 steps. Measured here at that size, every recurrent
+figure together costs the heavy-work worker 1.2-1.45 s; the bound figure (the first drawn) about 0.47 s of it,
+the pairs grid 0.44 s, each sweep 0.12 s."""
 DEEP_WORK = 7.0e6
 """Cap on depth·width² for the deep network (width 512 builds 26 layers: about 0.5 s of CPU here, most of it
 drawing the weights)."""
@@ -265,7 +266,7 @@ class SweepSettings:
         """One activation's networks cost about 0.05 s or more: they go to the heavy-work worker.
 
         Low on purpose: when the page's own network is heavy (n = 256), its three sweeps together
-        are about 0.25 s, which the server's interpreter (shared by every viewer) should not spend.
+        are about 0.36 s, which the server's interpreter (shared by every viewer) should not spend.
         """
         return SWEEP_SCALES * self.n * self.n * self.T >= 1e8
 
