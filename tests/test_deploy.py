@@ -381,7 +381,10 @@ class Viewer:
         finally:
             await ws.close()
         # The socket dropped (a lecture hall's Wi-Fi): the browser reconnects with its
-        # session id, which only the process holding the session can resume.
+        # session id, which only the process holding the session can resume. As the
+        # browser does, it first pings the health endpoint (through the same proxy, with
+        # its affinity cookie) and opens the new socket only once the server answers.
+        await self.get(HEALTH)
         ws = await self.connect(session_id=self.session_ids[0])
         try:
             await self.run(ws, first=False)
