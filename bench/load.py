@@ -12,7 +12,10 @@ Pattern, for each server:
   first-time work: a lecturer opens the link before the class does); that viewer
   also lists each page's URL-bound controls (as :func:`bench.interaction.url_bound_controls`
   does; the scenario picker ``<prefix>_case`` is left out, as its few values
-  are precomputed scenarios, not fresh settings);
+  are precomputed scenarios, not fresh settings); then, alone, it opens every link
+  the viewers will open (the single-viewer first load), and :data:`HEAVY_ALONE`
+  times the largest settings with fresh seeds, a few seconds apart (how soon the
+  heavy page's first figure arrives when nobody else asks for heavy work);
 * ``--viewers`` viewers arrive evenly over ``--ramp`` seconds, spread over the
   pages round-robin; each opens its page (first-load latency: from sending the
   first ``rerun_script`` to ``script_finished``);
@@ -44,7 +47,8 @@ Isolation (``--isolation``): one server, warmed once, carries the same load
 ``--rounds`` times without and as often with ``--heavy-viewers`` extra viewers
 (default 3) that keep opening the Jacobian page's largest settings with fresh
 seeds, alternating (without, with, without, with), each move still to a value
-no earlier phase used. The ratio of the pooled interaction latencies, with ÷
+no earlier phase used and each heavy open to a seed no earlier open used
+(:func:`heavy_seed`). The ratio of the pooled interaction latencies, with ÷
 without, is the isolation figure, and each round's ratio is given too: on a
 shared machine whose speed drifts over minutes, alternating on one server keeps
 that drift out of the ratio better than two servers run one after the other.
@@ -156,16 +160,32 @@ HEAVY_PAGE = "jacobian-bound"
 HEAVY_QUERIES = ("jac_n=256&jac_T=1000&jac_seed={seed}",
                  "jac_view=deep&jac_d_depth=100&jac_d_width=512&jac_d_seed={seed}")
 """The largest settings a link can ask for (the recurrent view, then the deep one), each with a fresh seed."""
+HEAVY_ALONE = 6
+"""Before the load, one viewer alone opens the largest settings this many times (fresh seeds, both views)."""
+HEAVY_ALONE_PAUSE_S = 4.0
+"""Pause after each of those opens: a page's heavy work (about 1.4 s) is back in the heavy-work budget by then."""
+
+
+HEAVY_OPENS = 1000
+"""Most pages one heavy viewer opens in one load (it is stopped by time long before)."""
+
+
+def heavy_seed(load: int, index: int, k: int) -> int:
+    """The seed of heavy viewer ``index``'s ``k``-th open in the ``load``-th load with heavy viewers of a server.
+
+    Distinct for every (load, index, k), so no open can be answered by a cache that an
+    earlier one (in this or an earlier phase of an isolation run) filled."""
+    return 5000 + HEAVY_OPENS * (index + 100 * load) + k
 
 
 async def _heavy_viewer(index: int, server_url: str, stop: asyncio.Event, *, run_timeout: float, limit_s: float,
-                        runs: list[Run]) -> None:
+                        runs: list[Run], load: int = 0) -> None:
     """Open the largest settings with a fresh seed, again and again, until ``stop`` (or ``limit_s``)."""
     end = time.perf_counter() + limit_s
-    for k in range(10_000):  # bounded in count and in time
+    for k in range(HEAVY_OPENS):  # bounded in count and in time
         if stop.is_set() or time.perf_counter() > end:
             return
-        query = HEAVY_QUERIES[k % len(HEAVY_QUERIES)].format(seed=5000 + 100 * index + k)
+        query = HEAVY_QUERIES[k % len(HEAVY_QUERIES)].format(seed=heavy_seed(load, index, k))
         session = Session(server_url, HEAVY_PAGE, query, timeout=run_timeout)
         try:
             runs.append(_record(HEAVY_PAGE, -1 - index, "heavy", await session.connect(), query=query))
@@ -331,6 +351,19 @@ async def _drive(server, plans: list[PagePlan] | None, pages: list[tuple[str, st
                     single.append(_failure(plan.path, 0, "single", exc))
                 finally:
                     await s.close()
+        # One viewer alone opens the largest settings with fresh seeds, a few seconds apart (a
+        # student trying the largest values): how soon the heavy page's first figure arrives
+        # when nobody else is asking for heavy work.
+        for k in range(HEAVY_ALONE):
+            query = HEAVY_QUERIES[k % len(HEAVY_QUERIES)].format(seed=4000 + k)
+            s = Session(target.url, HEAVY_PAGE, query, timeout=run_timeout)
+            try:
+                single.append(_record(HEAVY_PAGE, 0, "heavy-alone", await s.connect(), query=query))
+            except Exception as exc:
+                single.append(_failure(HEAVY_PAGE, 0, "heavy-alone", exc))
+            finally:
+                await s.close()
+            await asyncio.sleep(HEAVY_ALONE_PAUSE_S)
     else:
         warmup = None
     await asyncio.sleep(1.0)
@@ -345,8 +378,12 @@ async def _drive(server, plans: list[PagePlan] | None, pages: list[tuple[str, st
     rng = random.Random(seed)
     slots: dict[str, int] = {}
     stop_heavy = asyncio.Event()
+    heavy_loads = used.setdefault("(loads with heavy viewers)", [])
+    if heavy_viewers:
+        heavy_loads.append(len(heavy_loads))
     heavy_tasks = [asyncio.create_task(_heavy_viewer(h, target.url, stop_heavy, run_timeout=run_timeout,
-                                                     limit_s=per_viewer_limit, runs=runs))
+                                                     limit_s=per_viewer_limit, runs=runs,
+                                                     load=len(heavy_loads) - 1))
                    for h in range(heavy_viewers)]
     t0 = time.perf_counter()
     tasks = []
@@ -502,6 +539,7 @@ def summarize(drive: dict[str, Any]) -> dict[str, Any]:
     runs = [r for r in every if r["kind"] in ("first", "move")]
     heavy = [r for r in every if r["kind"] == "heavy"]
     single = [r for r in every if r["kind"] == "single"]
+    alone = [r for r in every if r["kind"] == "heavy-alone"]
     pages = {p["path"]: _group([r for r in runs if r["page"] == p["path"]]) for p in drive["plans"]}
     firsts = [r for r in runs if r["kind"] == "first"]
     return {"pages": pages, "overall": _group(runs), "server": drive["server"],
@@ -511,6 +549,9 @@ def summarize(drive: dict[str, Any]) -> dict[str, Any]:
             "heavy": {"runs": _lat([r["latency_s"] for r in heavy if r["latency_s"] is not None]),
                       "first_chart": _lat([r["first_chart_s"] for r in heavy if r["first_chart_s"] is not None]),
                       "errors": sum(len(r["problems"]) for r in heavy)} if heavy else None,
+            "heavy_alone": {"runs": _lat([r["latency_s"] for r in alone if r["latency_s"] is not None]),
+                            "first_chart": _lat([r["first_chart_s"] for r in alone if r["first_chart_s"] is not None]),
+                            "errors": sum(len(r["problems"]) for r in alone)} if alone else None,
             "controls": {_page_label(p["path"]): p["controls"] for p in drive["plans"]},
             "warmup_problems": drive["warmup_problems"],
             "slowest_moves": [
@@ -619,6 +660,10 @@ def print_report(result: dict[str, Any]) -> None:
         print(f"Links [{name}]: first load alone {_lat_text(lk['single'])}; under the load "
               f"{_lat_text(lk['under_load'])}; ratio p50 {_x(lk['ratio']['p50'])}, p95 {_x(lk['ratio']['p95'])}")
         print(f"First chart of a first load [{name}]: {_lat_text(r['first_chart'])}")
+        if r.get("heavy_alone"):
+            h = r["heavy_alone"]
+            print(f"Largest settings, one viewer alone [{name}]: runs {_lat_text(h['runs'])}; first chart "
+                  f"{_lat_text(h['first_chart'])} (target ≤ 1 s); problems {h['errors']}")
         if r.get("heavy"):
             h = r["heavy"]
             print(f"Heavy viewers [{name}]: runs {_lat_text(h['runs'])}; first chart {_lat_text(h['first_chart'])}; "

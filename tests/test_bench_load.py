@@ -7,7 +7,8 @@ from bench import load
 
 def run(page: str, control: str, start: float, latency: float | None, kind: str = "move", viewer: int = 0) -> dict:
     return {"page": page, "control": control, "kind": kind, "latency_s": latency,
-            "t_end": start + (latency or 0.0), "viewer": viewer}
+            "t_end": start + (latency or 0.0), "viewer": viewer, "problems": [], "charts": 0,
+            "charts_missing": 0, "fresh": True, "first_chart_s": None, "query": ""}
 
 
 def test_in_flight_counts_the_runs_that_overlap_in_time():
@@ -57,3 +58,24 @@ def test_pooled_loads_keep_every_run_and_the_first_loads_server_figures():
     assert [r["latency_s"] for r in pooled["runs"]] == [1.0, 3.0, 2.0]
     assert [r["viewer"] for r in pooled["runs"]] == [0, 10_000, 10_000]  # viewer 0 of each load: two viewers
     assert pooled["server"] == {"cpu_s": 1} and pooled["warmup_problems"] == ["w"]
+
+
+def test_heavy_seeds_never_repeat_across_viewers_opens_or_loads():
+    seeds = [load.heavy_seed(n, i, k) for n in range(5) for i in range(20) for k in range(load.HEAVY_OPENS)]
+    assert len(set(seeds)) == len(seeds)
+    alone = {4000 + k for k in range(load.HEAVY_ALONE)}  # the single viewer's seeds, before any load
+    assert not alone & set(seeds)
+
+
+def test_summary_keeps_the_heavy_page_opened_alone_apart_from_the_load():
+    alone = [dict(run(load.HEAVY_PAGE, "", 1.0 + 5 * k, 1.2 + 0.1 * k, kind="heavy-alone"), first_chart_s=0.5 + 0.1 * k,
+                  query="q") for k in range(3)]
+    moves = [run("cliffs", "clf_n", 30.0, 0.2)]
+    drive = {"plans": [{"path": "cliffs", "prefix": "clf", "controls": ["clf_n"], "links": [""]}],
+             "runs": moves + alone, "warmup_problems": [], "server": {}}
+    s = load.summarize(drive)
+    assert s["heavy_alone"]["first_chart"]["n"] == 3
+    assert abs(s["heavy_alone"]["first_chart"]["p50"] - 0.6) < 1e-9
+    assert s["heavy_alone"]["errors"] == 0
+    assert s["overall"]["move"]["n"] == 1  # the heavy page opened alone is not one of the load's moves
+    assert s["heavy"] is None and s["links"]["single"]["n"] == 0
