@@ -48,7 +48,7 @@ Isolation (``--isolation``): one server, warmed once, carries the same load
 (default 3) that keep opening the Jacobian page's largest settings with fresh
 seeds, alternating (without, with, without, with), each move still to a value
 no earlier phase used and each heavy open to a seed no earlier open used
-(:func:`heavy_seed`). The ratio of the pooled interaction latencies, with ÷
+(:func:`next_heavy_seed`). The ratio of the pooled interaction latencies, with ÷
 without, is the isolation figure, and each round's ratio is given too: on a
 shared machine whose speed drifts over minutes, alternating on one server keeps
 that drift out of the ratio better than two servers run one after the other.
@@ -166,26 +166,31 @@ HEAVY_ALONE_PAUSE_S = 4.0
 """Pause after each of those opens: a page's heavy work (about 1.4 s) is back in the heavy-work budget by then."""
 
 
-HEAVY_OPENS = 1000
-"""Most pages one heavy viewer opens in one load (it is stopped by time long before)."""
+HEAVY_SEEDS = range(5000, 10_001)
+"""Seeds the heavy viewers open, each once in a run: the top of the pages' seed range (0-10 000).
+
+A seed outside the range would fall back to the page's default, which the cache
+already holds, and the heavy viewer would ask for nothing heavy at all."""
 
 
-def heavy_seed(load: int, index: int, k: int) -> int:
-    """The seed of heavy viewer ``index``'s ``k``-th open in the ``load``-th load with heavy viewers of a server.
-
-    Distinct for every (load, index, k), so no open can be answered by a cache that an
-    earlier one (in this or an earlier phase of an isolation run) filled."""
-    return 5000 + HEAVY_OPENS * (index + 100 * load) + k
+def next_heavy_seed(used: dict[str, list]) -> int | None:
+    """The next seed no heavy viewer of this run (``used``, shared by its loads) opened, or None when all were."""
+    taken = used.setdefault("(heavy seeds)", [])
+    if len(taken) >= len(HEAVY_SEEDS):
+        return None
+    taken.append(HEAVY_SEEDS[len(taken)])
+    return taken[-1]
 
 
 async def _heavy_viewer(index: int, server_url: str, stop: asyncio.Event, *, run_timeout: float, limit_s: float,
-                        runs: list[Run], load: int = 0) -> None:
+                        runs: list[Run], used: dict[str, list]) -> None:
     """Open the largest settings with a fresh seed, again and again, until ``stop`` (or ``limit_s``)."""
     end = time.perf_counter() + limit_s
-    for k in range(HEAVY_OPENS):  # bounded in count and in time
-        if stop.is_set() or time.perf_counter() > end:
+    for k in range(len(HEAVY_SEEDS)):  # bounded in count and in time
+        seed = next_heavy_seed(used)
+        if stop.is_set() or time.perf_counter() > end or seed is None:
             return
-        query = HEAVY_QUERIES[k % len(HEAVY_QUERIES)].format(seed=heavy_seed(load, index, k))
+        query = HEAVY_QUERIES[(index + k) % len(HEAVY_QUERIES)].format(seed=seed)
         session = Session(server_url, HEAVY_PAGE, query, timeout=run_timeout)
         try:
             runs.append(_record(HEAVY_PAGE, -1 - index, "heavy", await session.connect(), query=query))
@@ -378,12 +383,8 @@ async def _drive(server, plans: list[PagePlan] | None, pages: list[tuple[str, st
     rng = random.Random(seed)
     slots: dict[str, int] = {}
     stop_heavy = asyncio.Event()
-    heavy_loads = used.setdefault("(loads with heavy viewers)", [])
-    if heavy_viewers:
-        heavy_loads.append(len(heavy_loads))
     heavy_tasks = [asyncio.create_task(_heavy_viewer(h, target.url, stop_heavy, run_timeout=run_timeout,
-                                                     limit_s=per_viewer_limit, runs=runs,
-                                                     load=len(heavy_loads) - 1))
+                                                     limit_s=per_viewer_limit, runs=runs, used=used))
                    for h in range(heavy_viewers)]
     t0 = time.perf_counter()
     tasks = []

@@ -60,9 +60,14 @@ def test_pooled_loads_keep_every_run_and_the_first_loads_server_figures():
     assert pooled["server"] == {"cpu_s": 1} and pooled["warmup_problems"] == ["w"]
 
 
-def test_heavy_seeds_never_repeat_across_viewers_opens_or_loads():
-    seeds = [load.heavy_seed(n, i, k) for n in range(5) for i in range(20) for k in range(load.HEAVY_OPENS)]
-    assert len(set(seeds)) == len(seeds)
+def test_heavy_seeds_are_fresh_and_within_the_pages_seed_range_until_they_run_out():
+    used: dict[str, list] = {}
+    seeds = []
+    while (seed := load.next_heavy_seed(used)) is not None:
+        seeds.append(seed)
+    assert len(seeds) == len(set(seeds)) == len(load.HEAVY_SEEDS)
+    assert min(seeds) >= 0 and max(seeds) <= 10_000  # out of range, a seed falls back to the cached default
+    assert load.next_heavy_seed(used) is None  # exhausted: the heavy viewers stop rather than repeat
     alone = {4000 + k for k in range(load.HEAVY_ALONE)}  # the single viewer's seeds, before any load
     assert not alone & set(seeds)
 
