@@ -13,7 +13,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     MALLOC_ARENA_MAX=2
 # MALLOC_ARENA_MAX: viewers' session threads share two malloc arenas, so the server returns
-# to its pre-lecture size (explorer/app/memory.py does the same from inside the app).
+# to its pre-lecture size (explorer/memory.py does the same from inside the app).
 
 # An unprivileged user with a fixed numeric id, so Kubernetes' runAsNonRoot can check it.
 RUN groupadd --system --gid 10001 app \

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from explorer.app.limits import RUNS
 from explorer.app.registry import HOME, PAGES, SECTIONS
 from explorer.links import PRESENT, read_flag
 
@@ -18,4 +19,5 @@ for section in SECTIONS:
     if pages:
         navigation[section] = pages
 
-st.navigation(navigation).run()
+with RUNS.run():  # a few script runs at a time; the rest wait their turn (explorer/app/limits.py)
+    st.navigation(navigation).run()

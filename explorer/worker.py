@@ -33,6 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from explorer import memory
 from explorer.env import env_int
 
 __all__ = ["WORKER_PRELOAD", "HeavyWorker", "serve"]
@@ -90,6 +91,8 @@ def serve(requests=None, answers=None) -> None:
                                    _PROTOCOL)
         answers.write(payload)
         answers.flush()
+        del fn, args, kwargs, answer, payload
+        memory.release_memory()  # the answer's arrays are freed: hand their pages back
 
 
 class WorkerDied(RuntimeError):

@@ -48,7 +48,7 @@ def test_apptest_runtime_is_not_a_server():
 
 def test_memory_can_be_handed_back_and_arenas_capped():
     """glibc's malloc_trim and mallopt are found and accept the calls (these machines use glibc)."""
-    from explorer.app import memory
+    from explorer import memory
 
     assert memory.release_memory() is True
     assert memory.cap_malloc_arenas() is True

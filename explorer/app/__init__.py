@@ -7,7 +7,8 @@ builders (``charts.py``) never do.
 
 import gc
 
-from explorer.app import memory, presenter, questions, warmup
+from explorer import memory
+from explorer.app import presenter, questions, warmup
 from explorer.app.controls import Controls
 from explorer.app.figure import FigureInfo, animated_step, cap_note, caption, figure, heavy, page_header, verdict
 from explorer.app.registry import page
@@ -61,7 +62,7 @@ def start_page(key: str, intro: str) -> Controls:
 gc.freeze()
 
 # Threads of viewers' sessions share two malloc arenas, so memory one frees another reuses
-# (explorer/app/memory.py); set once, at the first import, before most session threads exist.
+# (explorer/memory.py); set once, at the first import, before most session threads exist.
 memory.cap_malloc_arenas()
 
 # Every published link is computed once in the background when a server process first loads the

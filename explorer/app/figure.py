@@ -32,7 +32,7 @@ from typing import Any
 
 import streamlit as st
 
-from explorer.app import export, presenter, questions
+from explorer.app import export, limits, presenter, questions
 from explorer.app.controls import Controls
 from explorer.reading import Verdict
 from explorer.sim import Regime
@@ -89,7 +89,8 @@ def figure(controls: Controls, key: str, title: str | None, *,
         def run(*args: Any, **kwargs: Any) -> None:
             if controls.take_departure():
                 st.rerun(scope="app")  # the picker must show "Custom": once, on leaving a scenario
-            with st.container(key=f"{controls.prefix}-fig-{key}"):
+            # A figure's own rerun waits its turn like a page run (inside a page run it holds the page's slot).
+            with limits.RUNS.run(), st.container(key=f"{controls.prefix}-fig-{key}"):
                 if title:
                     st.subheader(title)
                 controls.figure = key
@@ -160,6 +161,7 @@ def animated_step(
     playing = bool(st.session_state.get(play_key, False))
 
     @st.fragment(run_every=interval if playing else None)
+    @limits.RUNS.gated
     def frame() -> None:
         if controls.take_departure():
             st.rerun(scope="app")  # as in figure(): the picker must redraw as "Custom"

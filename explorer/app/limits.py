@@ -48,6 +48,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_run_yield_check
 
 from explorer.env import env_choice, env_int
 from explorer.worker import HeavyWorker
@@ -279,7 +280,127 @@ def limited(fn: F, heavy: Callable[..., bool] | None = None, limiter: WorkLimite
         if not is_heavy(*args, **kwargs):
             return fn(*args, **kwargs)
         owner = _viewer()
-        with limiter.slot(getattr(fn, "__qualname__", ""), owner=owner, budgeted=owner != WARM_UP):
+        with RUNS.released(), limiter.slot(getattr(fn, "__qualname__", ""), owner=owner, budgeted=owner != WARM_UP):
             return (worker or HEAVY_WORKER).run(fn, *args, **kwargs)
 
     return run  # type: ignore[return-value]
+
+
+RUN_SLOTS = env_int("GE_RUN_SLOTS", 4, low=0)
+"""Script runs (page runs and figure reruns) the process executes at once (``GE_RUN_SLOTS``; 0: no limit)."""
+
+RUN_WAIT_S = 5.0
+"""Longest a run waits for a slot before it goes ahead anyway, so nothing can hold the room for longer."""
+
+
+class RunGate:
+    """At most ``slots`` script runs of the process at once; the others wait in order of arrival.
+
+    Every viewer's run is a thread of the one interpreter, so a hundred runs at once
+    are no faster than four: they share the same interpreter lock, and each holds its
+    own copies of its cached results and chart data meanwhile. Under a 100-viewer load
+    the server had up to 150 runs in flight, and its memory peaked with them. With the
+    gate, the runs beyond ``slots`` wait before they start, holding nothing. Waiting
+    is in order of arrival (a semaphore's waiters are woken first come, first served),
+    and a waiting run still notices that its viewer moved on (Streamlit's own stop
+    check, as its cache locks use), so it stops instead of queueing for a stale view.
+
+    A figure's rerun inside a page run holds the page's slot (the gate is re-entrant
+    per thread). A run gives its slot up while it waits for heavy work
+    (:meth:`released`): the worker computes, and light runs use the interpreter
+    meanwhile. A run that has waited :data:`RUN_WAIT_S` goes ahead without a slot,
+    so a stuck run can delay the others by at most that long (:attr:`overrun` counts it).
+    """
+
+    def __init__(self, slots: int = RUN_SLOTS, wait_s: float = RUN_WAIT_S, poll_s: float = 0.05) -> None:
+        self.slots = int(slots)
+        self.wait_s = float(wait_s)
+        self.poll_s = float(poll_s)
+        self._free = threading.Semaphore(self.slots) if self.slots > 0 else None
+        self._local = threading.local()
+        self._count_lock = threading.Lock()
+        self.waited = 0
+        """Runs that found every slot taken and waited."""
+        self.overrun = 0
+        """Runs that waited :attr:`wait_s` and went ahead without a slot."""
+
+    def _held(self) -> int:
+        return getattr(self._local, "depth", 0)
+
+    def _acquire(self) -> bool:
+        """Take a slot (True), or give up after :attr:`wait_s` (False); raises if the run is stopped meanwhile."""
+        assert self._free is not None
+        if self._free.acquire(blocking=False):
+            return True
+        with self._count_lock:
+            self.waited += 1
+        check = get_run_yield_check()
+        deadline = time.monotonic() + self.wait_s
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                with self._count_lock:
+                    self.overrun += 1
+                return False
+            if self._free.acquire(timeout=min(self.poll_s, left)):
+                if check is not None:
+                    try:
+                        check()  # the viewer moved on while this run waited: stop it now
+                    except BaseException:
+                        self._free.release()
+                        raise
+                return True
+            if check is not None:
+                check()
+
+    def _give_back(self) -> None:
+        if getattr(self._local, "owns", False):
+            self._local.owns = False
+            self._free.release()
+
+    @contextlib.contextmanager
+    def run(self) -> Iterator[None]:
+        """Hold a slot for the block (at once if this thread already holds one)."""
+        depth = self._held()
+        if self._free is None or depth:
+            self._local.depth = depth + 1
+            try:
+                yield
+            finally:
+                self._local.depth = depth
+            return
+        self._local.owns = self._acquire()
+        self._local.depth = 1
+        try:
+            yield
+        finally:
+            self._local.depth = 0
+            self._give_back()
+
+    def gated(self, fn: F) -> F:
+        """``fn`` run under :meth:`run`."""
+        @functools.wraps(fn)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with self.run():
+                return fn(*args, **kwargs)
+
+        return run  # type: ignore[return-value]
+
+    @contextlib.contextmanager
+    def released(self) -> Iterator[None]:
+        """Give this thread's slot up for the block (while it waits for heavy work), and take one again after."""
+        depth = self._held()
+        if self._free is None or not depth:
+            yield
+            return
+        self._give_back()
+        self._local.depth = 0
+        try:
+            yield
+        finally:
+            self._local.depth = depth
+            self._local.owns = self._acquire()
+
+
+RUNS = RunGate()
+"""The gate every script run of the process passes (the router and every figure's fragment)."""

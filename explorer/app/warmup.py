@@ -22,7 +22,7 @@ settings (bounded per function by ``max_entries`` and ``max_size``). Once the
 room has been empty for ``server.disconnectedSessionTTL`` seconds, so that every
 closed tab's session has expired, the same thread clears ``st.cache_data``,
 hands the freed memory back to the operating system
-(:func:`explorer.app.memory.release_memory`), replaces the heavy-work process
+(:func:`explorer.memory.release_memory`), replaces the heavy-work process
 (:mod:`explorer.worker`) by a fresh one, and warms the published links again: the process returns
 to its pre-lecture size with the slide links still computed.
 """
@@ -36,7 +36,8 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from explorer.app import limits, memory
+from explorer import memory
+from explorer.app import limits
 from explorer.app.registry import HOME, PAGES
 
 DONE_MESSAGE = "Gradient Explorer warm-up done"

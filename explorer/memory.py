@@ -12,7 +12,11 @@ per request, bring it back (measured with ``python -m bench.load --viewers 100 -
   ``MALLOC_ARENA_MAX`` environment variable, which the Dockerfile also sets, but it works
   where the environment cannot be chosen (Streamlit Community Cloud).
 * :func:`release_memory` (after an empty room's caches are cleared): ``malloc_trim(0)``
-  returns the freed pages of every arena to the operating system.
+  returns the freed pages of every arena to the operating system. A heavy-work process
+  (:mod:`explorer.worker`) calls it after every answer: a 256-unit network's arrays are
+  freed when the answer is sent, and without the trim the process kept them as its own.
+
+This module imports neither Streamlit nor NumPy, so both kinds of process can use it.
 
 On a C library without these functions (musl, macOS) both do nothing and say so.
 """
