@@ -349,3 +349,115 @@ def test_warm_up_sessions_are_one_owner_outside_the_budget(monkeypatch):
         limits.mark_warm_up("s-1", on=False)
     fn(Job(10))
     assert seen == [("s-1", True), (limits.WARM_UP, False), ("s-1", True)]
+
+
+# --- the run gate: how many script runs execute at once -------------------------------------------------
+
+
+def _holder(gate: limits.RunGate, entered: threading.Event, leave: threading.Event) -> threading.Thread:
+    def hold() -> None:
+        with gate.run():
+            entered.set()
+            assert leave.wait(30)
+
+    t = threading.Thread(target=hold, daemon=True)
+    t.start()
+    assert entered.wait(30)
+    return t
+
+
+def test_a_run_waits_while_every_slot_is_taken_and_enters_when_one_is_given_back():
+    gate = limits.RunGate(slots=1, wait_s=60)
+    entered, leave = threading.Event(), threading.Event()
+    first = _holder(gate, entered, leave)
+    second_in = threading.Event()
+
+    def wait_then_enter() -> None:
+        with gate.run():
+            second_in.set()
+
+    second = threading.Thread(target=wait_then_enter, daemon=True)
+    second.start()
+    assert not second_in.wait(0.3)  # the only slot is held
+    leave.set()
+    first.join(30)
+    assert second_in.wait(30)
+    second.join(30)
+    assert gate.waited == 1 and gate.overrun == 0
+
+
+def test_a_figure_rerun_inside_a_page_run_holds_the_page_slot():
+    gate = limits.RunGate(slots=1, wait_s=60)
+    with gate.run(), gate.run(), gate.run():  # re-entrant: one slot, no deadlock
+        pass
+    assert gate.waited == 0
+    with gate.run():  # and the slot was given back once, not three times
+        assert not gate._free.acquire(blocking=False)
+
+
+def test_a_run_waiting_for_heavy_work_lets_another_run_in():
+    gate = limits.RunGate(slots=1, wait_s=60)
+    other_in = threading.Event()
+
+    def other() -> None:
+        with gate.run():
+            other_in.set()
+
+    with gate.run():
+        with gate.released():
+            t = threading.Thread(target=other, daemon=True)
+            t.start()
+            assert other_in.wait(30)
+            t.join(30)
+        assert not gate._free.acquire(blocking=False)  # taken again after the heavy wait
+    assert gate._free.acquire(blocking=False)  # and given back at the end
+    gate._free.release()
+
+
+def test_a_run_that_waited_too_long_goes_ahead_without_a_slot_and_takes_none_away():
+    gate = limits.RunGate(slots=1, wait_s=0.05)
+    entered, leave = threading.Event(), threading.Event()
+    first = _holder(gate, entered, leave)
+    with gate.run(), gate.released():  # the only slot is held: goes ahead after wait_s, gives back nothing
+        pass
+    assert gate.overrun >= 1
+    leave.set()
+    first.join(30)
+    assert gate._free.acquire(blocking=False)  # exactly one slot, as before
+    assert not gate._free.acquire(blocking=False)
+
+
+def test_no_slots_means_no_limit(monkeypatch):
+    gate = limits.RunGate(slots=0)
+    with gate.run(), gate.released(), gate.run():
+        pass
+    assert gate.waited == 0
+    monkeypatch.setenv("GE_RUN_SLOTS", "3")
+    assert limits.env_int("GE_RUN_SLOTS", 4, low=0) == 3
+
+
+def test_a_waiting_run_stops_when_its_viewer_moves_on(monkeypatch):
+    class Moved(Exception):
+        pass
+
+    def check() -> None:
+        raise Moved
+
+    monkeypatch.setattr(limits, "get_run_yield_check", lambda: check)
+    gate = limits.RunGate(slots=1, wait_s=60)
+    entered, leave = threading.Event(), threading.Event()
+    first = _holder(gate, entered, leave)
+    with pytest.raises(Moved), gate.run():
+        pass
+    leave.set()
+    first.join(30)
+    assert gate._free.acquire(blocking=False) and not gate._free.acquire(blocking=False)
+
+
+def test_the_router_and_every_figure_pass_the_gate():
+    """The page run (router), each figure's fragment and the animation's fragment hold a slot."""
+    from tests.conftest import ROOT
+
+    assert "with RUNS.run():" in (ROOT / "streamlit_app.py").read_text()
+    figure_src = (ROOT / "explorer" / "app" / "figure.py").read_text()
+    assert "with limits.RUNS.run(), st.container(" in figure_src and "@limits.RUNS.gated" in figure_src
