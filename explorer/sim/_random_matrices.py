@@ -7,7 +7,6 @@ seed, so two viewers of the same link see the same numbers.
 from __future__ import annotations
 
 import numpy as np
-import scipy  # scipy.stats is imported on first use (a heavy-work worker may never need it)
 
 from explorer.sim._validate import integer
 
@@ -51,7 +50,12 @@ def gaussian_matrix(n: int, gain: float = 1.0, seed: int = 0) -> np.ndarray:
 
 
 def orthogonal_matrix(n: int, seed: int = 0) -> np.ndarray:
-    """Return a Haar-random ``n x n`` orthogonal matrix (``scipy.stats.ortho_group``).
+    """Return a Haar-random ``n x n`` orthogonal matrix, the same one ``scipy.stats.ortho_group`` draws.
+
+    Mezzadri's recipe: the Q factor of a Gaussian matrix, each column's sign set so
+    that R has a positive diagonal. This is SciPy's own algorithm on the same normal
+    stream, so a seed gives the matrix it always gave; it is written out here because
+    importing ``scipy.stats`` for it alone costs about 37 MB in every process.
 
     References
     ----------
@@ -71,7 +75,9 @@ def orthogonal_matrix(n: int, seed: int = 0) -> np.ndarray:
     n = integer("n", n, 1, MAX_RANDOM_SIZE)
     if n == 1:
         return np.ones((1, 1))
-    return scipy.stats.ortho_group.rvs(n, random_state=np.random.default_rng(seed))
+    q, r = np.linalg.qr(np.random.default_rng(seed).normal(size=(n, n)))
+    q *= np.copysign(1.0, np.diagonal(r))
+    return q
 
 
 def spectral_norm(W: np.ndarray) -> float:

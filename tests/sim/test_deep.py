@@ -281,6 +281,17 @@ def test_orthogonal_weights_are_sigma_w_times_orthogonal(width):
     np.testing.assert_allclose(g.log_weight_norms, math.log(3.0), atol=0)
 
 
+@pytest.mark.parametrize("n", [2, 3, 5, 16, 128])
+@pytest.mark.parametrize("seed", [0, 1, 9999])
+def test_orthogonal_matrix_is_scipys_ortho_group_draw_for_the_same_seed(n, seed):
+    # explorer.sim writes SciPy's sampler out to spare every process scipy.stats; a seed in an
+    # old link must still give the matrix it gave when SciPy drew it.
+    ours = sim.orthogonal_matrix(n, seed=seed)
+    ref = stats.ortho_group.rvs(n, random_state=np.random.default_rng(seed))
+    np.testing.assert_array_equal(ours, ref)
+    np.testing.assert_allclose(ours @ ours.T, np.eye(n), atol=1e-12)
+
+
 def test_orthogonal_weights_are_haar_distributed():
     # Trace of a Haar orthogonal 4x4 matrix, compared with SciPy's ortho_group sampler.
     n, count = 4, 1500
