@@ -11,6 +11,9 @@ per request, bring it back (measured with ``python -m bench.load --viewers 100 -
   process, so threads share heaps and reuse each other's freed memory. Same effect as the
   ``MALLOC_ARENA_MAX`` environment variable, which the Dockerfile also sets, but it works
   where the environment cannot be chosen (Streamlit Community Cloud).
+* :func:`fix_mmap_threshold` (at import): blocks of :data:`MMAP_THRESHOLD` bytes or more
+  (Arrow payloads, pickled results) get mappings of their own and go back to the system
+  when freed, instead of glibc's sliding threshold moving them into the heap.
 * :func:`release_memory` (after an empty room's caches are cleared): ``malloc_trim(0)``
   returns the freed pages of every arena to the operating system. A heavy-work process
   (:mod:`explorer.worker`) calls it after every answer: a 256-unit network's arrays are
@@ -41,6 +44,12 @@ MALLOC_ARENAS = _arenas_from_env()
 _M_ARENA_MAX = -8
 """``mallopt`` parameter number of ``M_ARENA_MAX`` in glibc's <malloc.h>."""
 
+MMAP_THRESHOLD = max(0, env_int("GE_MALLOC_MMAP_KB", 256)) * 1024
+"""Bytes from which a server's allocation gets a mapping of its own (``GE_MALLOC_MMAP_KB``; 0: glibc's sliding default)."""
+
+_M_MMAP_THRESHOLD = -3
+"""``mallopt`` parameter number of ``M_MMAP_THRESHOLD`` in glibc's <malloc.h>."""
+
 
 @functools.cache
 def _libc():
@@ -57,6 +66,21 @@ def cap_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
     if mallopt is None or arenas <= 0:
         return False
     return bool(mallopt(ctypes.c_int(_M_ARENA_MAX), ctypes.c_int(int(arenas))))
+
+
+def fix_mmap_threshold(size: int = MMAP_THRESHOLD) -> bool:
+    """Serve every allocation of ``size`` bytes or more by its own ``mmap``; True if accepted.
+
+    glibc starts at 128 KiB but raises the threshold, up to 32 MiB, each time such a block
+    is freed, so after a few charts' Arrow payloads and pickled results the large blocks
+    of every later run come from the heap, where their freed pages stay with the process.
+    A fixed threshold keeps them as mappings of their own, unmapped the moment they are
+    freed.
+    """
+    mallopt = getattr(_libc(), "mallopt", None)
+    if mallopt is None or size <= 0:
+        return False
+    return bool(mallopt(ctypes.c_int(_M_MMAP_THRESHOLD), ctypes.c_int(int(size))))
 
 
 def release_memory() -> bool:

@@ -61,9 +61,11 @@ def start_page(key: str, intro: str) -> Controls:
 # modules have been imported; each run's own garbage is still collected.
 gc.freeze()
 
-# Threads of viewers' sessions share two malloc arenas, so memory one frees another reuses
-# (explorer/memory.py); set once, at the first import, before most session threads exist.
+# Threads of viewers' sessions share two malloc arenas, so memory one frees another reuses, and
+# large blocks are unmapped when freed (explorer/memory.py). Both are set once, at the first
+# import, before most session threads exist.
 memory.cap_malloc_arenas()
+memory.fix_mmap_threshold()
 
 # Every published link is computed once in the background when a server process first loads the
 # app (explorer/app/warmup.py), so a class opening a slide's link finds it in the caches.
