@@ -45,7 +45,7 @@ _M_ARENA_MAX = -8
 """``mallopt`` parameter number of ``M_ARENA_MAX`` in glibc's <malloc.h>."""
 
 MMAP_THRESHOLD = max(0, env_int("GE_MALLOC_MMAP_KB", 256)) * 1024
-"""Bytes from which a server's allocation gets a mapping of its own (``GE_MALLOC_MMAP_KB``; 0: glibc's sliding default)."""
+"""Bytes from which a server's allocation is a mapping of its own (``GE_MALLOC_MMAP_KB``; 0: glibc's default)."""
 
 _M_MMAP_THRESHOLD = -3
 """``mallopt`` parameter number of ``M_MMAP_THRESHOLD`` in glibc's <malloc.h>."""
